@@ -1,0 +1,38 @@
+using System.Numerics.Tensors;
+
+namespace AsyncRL.Models;
+
+/// <summary>Writes y = f(x) for an element-wise op with one float argument.</summary>
+internal delegate void UnaryForward(ReadOnlySpan<float> x, Span<float> y, float arg);
+
+/// <summary>Accumulates gx += gy · f'(x) given x, y = f(x) and gy.</summary>
+internal delegate void UnaryBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx, float arg);
+
+public sealed partial class Tensor
+{
+    /// <summary>Runs an element-wise op and records its gradient. Kernels should be static lambdas.</summary>
+    internal static Tensor Unary(Tensor x, string name, float arg, UnaryForward forward, UnaryBackward backward)
+    {
+        var y = Empty(x._shape);
+        forward(x.Data, y.Data, arg);
+        if (Autograd.ShouldRecord(x))
+            Autograd.Record(name, y, [x], g => backward(x.Data, y.Data, g, x.GradAccumulator(), arg));
+        return y;
+    }
+
+    /// <summary>Hyperbolic tangent.</summary>
+    public Tensor Tanh() => Unary(this, "Tanh", 0,
+        static (x, y, _) => TensorPrimitives.Tanh(x, y),
+        static (x, y, gy, gx, _) =>
+        {
+            for (int i = 0; i < gx.Length; i++) gx[i] += gy[i] * (1 - y[i] * y[i]);
+        });
+
+    /// <summary>max(x, 0).</summary>
+    public Tensor Relu() => Unary(this, "Relu", 0,
+        static (x, y, _) => TensorPrimitives.Max(x, 0f, y),
+        static (x, y, gy, gx, _) =>
+        {
+            for (int i = 0; i < gx.Length; i++) if (x[i] > 0) gx[i] += gy[i];
+        });
+}
