@@ -129,6 +129,8 @@ public sealed class CheckpointStore
     {
         var dir = DirectoryFor(step);
         var manifestPath = Path.Combine(dir, ManifestFileName);
+        if (!Directory.Exists(dir))
+            throw new DirectoryNotFoundException($"checkpoint {DirectoryName(step)} does not exist.");
         if (!File.Exists(manifestPath))
             throw new CheckpointFormatException($"checkpoint {DirectoryName(step)} has no {ManifestFileName}; it was never completed.");
         var manifest = ReadManifest(manifestPath);
