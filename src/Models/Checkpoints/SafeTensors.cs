@@ -32,7 +32,11 @@ public static class SafeTensors
         AtomicFile.Write(path, stream => SafeTensorsWriter.Write(stream, tensors, metadata));
     }
 
-    /// <summary>Reads a whole safetensors stream from its current position to its end.</summary>
+    /// <summary>
+    /// Reads a whole safetensors stream from its current position to its end (the format requires the
+    /// tensors to fill the rest exactly). A stream that cannot seek is buffered in memory first, since
+    /// validation needs its length.
+    /// </summary>
     /// <exception cref="CheckpointFormatException">The bytes are not a valid safetensors file, or use a dtype or rank we cannot hold.</exception>
     public static SafeTensorsFile Load(Stream stream)
     {

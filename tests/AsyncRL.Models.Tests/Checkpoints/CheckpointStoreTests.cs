@@ -25,7 +25,7 @@ public sealed class CheckpointStoreTests : IDisposable
     {
         var store = NewStore();
         var optimizer = new Dictionary<string, Tensor> { ["fc1.weight.exp_avg"] = Tensor.Full(0.5f, 4, 3) };
-        var metadata = new Dictionary<string, string> { ["rng"] = "[1,2,3,4,0,0]", ["policy_version"] = "17" };
+        var metadata = new Dictionary<string, string> { ["rng"] = "[1,2,3,4,0,0]", ["PolicyVersion"] = "17" };
 
         store.Save(100, Model(1f), optimizer, metadata);
         var checkpoint = store.TryLoadLatest();
