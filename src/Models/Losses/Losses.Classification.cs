@@ -4,12 +4,12 @@ namespace AsyncRL.Models;
 
 public static partial class Losses
 {
-    /// <summary>
-    /// Cross-entropy from logits [.., C] (classes last) and one target class per row; rows whose
-    /// target is <paramref name="ignoreIndex"/> contribute nothing and the mean is over the others
-    /// (0 with zero gradient when every row is ignored, where PyTorch gives NaN).
-    /// <see cref="Reduction.None"/> returns one loss per row, shaped like the logits without the class dimension.
-    /// </summary>
+    /// <summary>Cross-entropy from logits [.., C] (classes last) and one target class per row, skipping rows whose target is <paramref name="ignoreIndex"/>.</summary>
+    /// <remarks>
+    /// The mean is over the rows not ignored; when every row is ignored the loss is 0 with zero
+    /// gradient (PyTorch gives NaN, which would poison an optimizer). <see cref="Reduction.None"/>
+    /// returns one loss per row (0 for ignored rows), shaped like the logits without the class dimension.
+    /// </remarks>
     public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets, int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -79,11 +79,11 @@ public static partial class Losses
         return logits.LogSigmoid();
     }
 
-    /// <summary>
-    /// Binary cross-entropy from logits, w·(softplus(x) − t·x) = −w·[t·log σ(x) + (1 − t)·log(1 − σ(x))],
-    /// stable for any logit; targets may be soft labels in [0, 1]; optional <paramref name="weights"/> broadcast to the logits.
-    /// Bradley–Terry reward models use it on r(chosen) − r(rejected) with target 1.
-    /// </summary>
+    /// <summary>Binary cross-entropy from logits, stable for any logit; targets may be soft labels in [0, 1], optional <paramref name="weights"/> broadcast to the logits.</summary>
+    /// <remarks>
+    /// Computes w·(softplus(x) − t·x), which equals −w·[t·log σ(x) + (1 − t)·log(1 − σ(x))] without
+    /// ever taking the log of a saturated σ. Bradley–Terry reward models use it on r(chosen) − r(rejected) with target 1.
+    /// </remarks>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Tensor? weights = null, Reduction reduction = Reduction.Mean)
     {
         const string Name = "BinaryCrossEntropyWithLogits";

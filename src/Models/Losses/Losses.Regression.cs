@@ -10,10 +10,7 @@ public static partial class Losses
             static (d, l, _) => TensorPrimitives.Multiply(d, d, l),
             static (d, s, _) => TensorPrimitives.Multiply(d, 2f, s));
 
-    /// <summary>
-    /// Huber loss of d = x − t: ½d² where |d| ≤ δ, else δ(|d| − ½δ) — quadratic near zero, linear
-    /// beyond, so outliers (large TD errors) get a bounded gradient of ±δ.
-    /// </summary>
+    /// <summary>Huber loss of d = x − t: ½d² where |d| ≤ δ, else δ(|d| − ½δ), so large TD errors get a gradient bounded by ±δ.</summary>
     public static Tensor HuberLoss(Tensor input, Tensor target, float delta = 1f, Reduction reduction = Reduction.Mean)
     {
         if (!(delta > 0f) || float.IsInfinity(delta))

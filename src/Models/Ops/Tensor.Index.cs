@@ -2,10 +2,8 @@ namespace AsyncRL.Models;
 
 public sealed partial class Tensor
 {
-    /// <summary>
-    /// Picks one element per line along <paramref name="dim"/>: y[o, j] = x[o, indices[o·Inner + j], j],
-    /// e.g. Q[B, A] with actions int[B] gives Q(s, a) as [B]. The dimension is removed unless <paramref name="keepDim"/>.
-    /// </summary>
+    /// <summary>Picks one element per line along <paramref name="dim"/> (Q [B, A] and actions int[B] give Q(s, a) [B]); the dimension is dropped unless <paramref name="keepDim"/>.</summary>
+    /// <remarks>y[o, j] = x[o, indices[o·Inner + j], j], with the lines in row-major order of the other dimensions.</remarks>
     public Tensor Gather(ReadOnlySpan<int> indices, int dim = -1, bool keepDim = false)
     {
         int d = NormalizeDim(dim, Rank, "Gather");

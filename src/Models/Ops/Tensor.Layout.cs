@@ -173,11 +173,8 @@ public sealed partial class Tensor
         return y;
     }
 
-    /// <summary>
-    /// Positions [start, start + length) of dimension <paramref name="dim"/> (PyTorch's narrow); a
-    /// negative start counts from the end. Shares storage when the slice is contiguous (dimension 0,
-    /// or only size-1 dimensions before it), else copies.
-    /// </summary>
+    /// <summary>Positions [start, start + length) of dimension <paramref name="dim"/> (PyTorch's narrow); a negative start counts from the end.</summary>
+    /// <remarks>Shares storage when the slice is contiguous (dimension 0, or only size-1 dimensions before it), else copies.</remarks>
     public Tensor Slice(int dim, int start, int length)
     {
         int d = NormalizeDim(dim, Rank, "Slice");
