@@ -1,7 +1,7 @@
 using static AsyncRL.Models.Losses;
 using static AsyncRL.Models.Tests.Support.GradCheck;
 
-namespace AsyncRL.Models.Tests.Losses;
+namespace AsyncRL.Models.Tests.LossFunctions;
 
 public sealed class RegressionLossTests
 {
