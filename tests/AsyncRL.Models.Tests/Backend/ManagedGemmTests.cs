@@ -1,0 +1,113 @@
+using AsyncRL.Models.Backend;
+
+namespace AsyncRL.Models.Tests.Backend;
+
+public sealed class ManagedGemmTests
+{
+    /// <summary>Odd shapes, the RL shapes, and shapes that reach every path: dot products, transposed C, blocking in m, n and k.</summary>
+    public static TheoryData<bool, bool, int, int, int> Shapes()
+    {
+        var data = new TheoryData<bool, bool, int, int, int>();
+        (int M, int N, int K)[] shapes =
+        [
+            (1, 1, 1), (3, 7, 5), (129, 65, 257), (128, 64, 64),
+            (1, 64, 64), (128, 2, 64), (128, 4, 64), (64, 4, 128), (2, 64, 128), (128, 64, 4), (128, 64, 2),
+            (17, 33, 19), (9, 15, 300), (150, 1030, 270),
+        ];
+        foreach (var (m, n, k) in shapes)
+        {
+            foreach (bool transA in new[] { false, true })
+            {
+                foreach (bool transB in new[] { false, true }) data.Add(transA, transB, m, n, k);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Sgemm_AlphaBetaPaddedStrides_MatchesDoubleReference(bool transA, bool transB, int m, int n, int k)
+    {
+        var gemm = new GemmCase(transA, transB, m, n, k, alpha: 0.75f, beta: -0.5f);
+        var want = gemm.Reference();
+
+        Run(gemm);
+
+        gemm.AssertMatches(gemm.C, want);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Sgemm_PortableVectorKernels_MatchDoubleReference(bool transA, bool transB, int m, int n, int k)
+    {
+        var gemm = new GemmCase(transA, transB, m, n, k, alpha: 1.25f, beta: 0.5f);
+        var want = gemm.Reference();
+
+        Run(gemm, portable: true);
+
+        gemm.AssertMatches(gemm.C, want);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Sgemm_TwoThreads_MatchesDoubleReference(bool transA, bool transB, int m, int n, int k)
+    {
+        var gemm = new GemmCase(transA, transB, m, n, k, alpha: 1f, beta: 1f);
+        var want = gemm.Reference();
+
+        Run(gemm, maxThreads: 2);
+
+        gemm.AssertMatches(gemm.C, want);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Sgemm_BetaZeroOverNaN_IgnoresC(bool transA, bool transB)
+    {
+        foreach (var (m, n, k) in new[] { (3, 7, 5), (128, 2, 64), (64, 4, 128), (129, 65, 257) })
+        {
+            var gemm = new GemmCase(transA, transB, m, n, k, alpha: 1f, beta: 0f).WithNaNInC();
+            var want = gemm.Reference();
+
+            Run(gemm);
+
+            gemm.AssertMatches(gemm.C, want);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.5f)]
+    [InlineData(0f)]
+    public void Sgemm_KZero_ScalesCByBeta(float beta)
+    {
+        var gemm = new GemmCase(false, false, 5, 6, 0, alpha: 1f, beta: beta);
+        if (beta == 0) gemm.WithNaNInC();
+        var want = gemm.Reference();
+
+        Run(gemm);
+
+        gemm.AssertMatches(gemm.C, want);
+    }
+
+    [Fact]
+    public void Sgemm_AlphaZero_IgnoresNaNInOperands()
+    {
+        var gemm = new GemmCase(false, true, 4, 5, 6, alpha: 0f, beta: 2f);
+        Array.Fill(gemm.A, float.NaN);
+        var want = gemm.Reference().Select(x => double.IsNaN(x) ? 0 : x).ToArray();
+        for (int i = 0; i < gemm.M; i++)
+        {
+            for (int j = 0; j < gemm.N; j++) want[i * gemm.N + j] = 2.0 * gemm.C[i * gemm.Ldc + j];
+        }
+
+        Run(gemm);
+
+        gemm.AssertMatches(gemm.C, want);
+    }
+
+    private static void Run(GemmCase g, int maxThreads = 1, bool portable = false) =>
+        ManagedGemm.Sgemm(g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, g.A, g.Lda, g.B, g.Ldb, g.Beta, g.C, g.Ldc, maxThreads, portable);
+}
