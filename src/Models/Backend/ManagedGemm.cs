@@ -61,13 +61,6 @@ internal static unsafe partial class ManagedGemm
         public Operands Transposed() => new(B, CsB, RsB, A, CsA, RsA, C, CsC, RsC, Alpha, Beta);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TS, TV>(in Operands ops, int m, int n, int k, int maxThreads)
-        where TS : struct, ISimd<TV> where TV : struct
-    {
-        Single<TS, TV>(ops, m, n, k);
-    }
-
     /// <summary>Picks the single-threaded algorithm for one product or one thread's block of it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Single<TS, TV>(in Operands ops, int m, int n, int k)

@@ -4,7 +4,7 @@ namespace AsyncRL.Models.Tests.Backend;
 
 public sealed class ManagedGemmTests
 {
-    /// <summary>Odd shapes, the RL shapes, and shapes that reach every path: dot products, transposed C, blocking in m, n and k.</summary>
+    /// <summary>Odd shapes, the RL shapes, and shapes that reach every path: dot products, transposed C, blocking in m, n and k (MC = 128, NC = 1024, KC = 256).</summary>
     public static TheoryData<bool, bool, int, int, int> Shapes()
     {
         var data = new TheoryData<bool, bool, int, int, int>();
@@ -12,7 +12,7 @@ public sealed class ManagedGemmTests
         [
             (1, 1, 1), (3, 7, 5), (129, 65, 257), (128, 64, 64),
             (1, 64, 64), (128, 2, 64), (128, 4, 64), (64, 4, 128), (2, 64, 128), (128, 64, 4), (128, 64, 2),
-            (17, 33, 19), (9, 15, 300), (150, 1030, 270),
+            (17, 33, 19), (9, 15, 300), (9, 1030, 260), (140, 40, 300),
         ];
         foreach (var (m, n, k) in shapes)
         {
@@ -106,6 +106,27 @@ public sealed class ManagedGemmTests
         Run(gemm);
 
         gemm.AssertMatches(gemm.C, want);
+    }
+
+    [Fact]
+    public async Task Sgemm_ConcurrentCallersSharingHelpers_AllMatchReference()
+    {
+        // Several threads split products at once: one gets the helpers, the others run alone.
+        var cases = Enumerable.Range(0, 4).Select(t => new GemmCase(t % 2 == 1, t >= 2, 128, 96, 80, 1f, 0.5f, seed: t)).ToArray();
+        var wants = cases.Select(g => g.Reference()).ToArray();
+        var originals = cases.Select(g => (float[])g.C.Clone()).ToArray();
+
+        var work = cases.Select((g, t) => Task.Run(() =>
+        {
+            for (int round = 0; round < 50; round++)
+            {
+                originals[t].CopyTo(g.C, 0);
+                Run(g, maxThreads: 2);
+            }
+        }));
+        await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(60));
+
+        for (int t = 0; t < cases.Length; t++) cases[t].AssertMatches(cases[t].C, wants[t]);
     }
 
     private static void Run(GemmCase g, int maxThreads = 1, bool portable = false) =>
