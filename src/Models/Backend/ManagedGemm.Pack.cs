@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 
@@ -38,8 +39,8 @@ internal static unsafe partial class ManagedGemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* d = dest + p * nr;
-                    new ReadOnlySpan<float>(src + p * rsB, cols).CopyTo(new Span<float>(d, cols));
-                    if (cols < nr) new Span<float>(d + cols, nr - cols).Clear();
+                    Copy(src + p * rsB, d, cols);
+                    for (int j = cols; j < nr; j++) d[j] = 0;
                 }
             }
             else
@@ -67,10 +68,7 @@ internal static unsafe partial class ManagedGemm
             float* src = a + i0 * rsA;
             if (rsA == 1)
             {
-                for (int p = 0; p < kc; p++)
-                {
-                    new ReadOnlySpan<float>(src + p * csA, rows).CopyTo(new Span<float>(dest + p * mr, rows));
-                }
+                for (int p = 0; p < kc; p++) Copy(src + p * csA, dest + p * mr, rows);
             }
             else
             {
@@ -78,6 +76,15 @@ internal static unsafe partial class ManagedGemm
             }
             dest += kc * mr;
         }
+    }
+
+    /// <summary>Copies a short run (a panel row: up to a few vectors), where a memmove call would cost more than the copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* src, float* dest, int count)
+    {
+        int i = 0;
+        for (; i + Vector128<float>.Count <= count; i += Vector128<float>.Count) Vector128.Load(src + i).Store(dest + i);
+        for (; i < count; i++) dest[i] = src[i];
     }
 
     /// <summary>dest[p·ldd + r] = src[r·lds + p] for r &lt; rows, p &lt; cols: 8×8 register transposes where AVX allows.</summary>
