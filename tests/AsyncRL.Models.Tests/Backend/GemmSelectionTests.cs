@@ -2,7 +2,7 @@ using AsyncRL.Models.Backend;
 
 namespace AsyncRL.Models.Tests.Backend;
 
-public sealed class GemmSettingsTests
+public sealed class GemmSelectionTests
 {
     [Theory]
     [InlineData(null, GemmBackend.Auto)]
@@ -55,6 +55,8 @@ public sealed class GemmSettingsTests
     [Theory]
     [InlineData(GemmBackend.Auto, true, 1, 64, 64, GemmBackend.Managed)]
     [InlineData(GemmBackend.Auto, true, 128, 64, 64, GemmBackend.Managed)]
+    [InlineData(GemmBackend.Auto, true, 256, 256, 255, GemmBackend.Managed)]
+    [InlineData(GemmBackend.Auto, true, 256, 256, 256, GemmBackend.OpenBlas)]
     [InlineData(GemmBackend.Auto, true, 512, 512, 512, GemmBackend.OpenBlas)]
     [InlineData(GemmBackend.Auto, false, 512, 512, 512, GemmBackend.Managed)]
     [InlineData(GemmBackend.OpenBlas, true, 1, 1, 1, GemmBackend.OpenBlas)]
