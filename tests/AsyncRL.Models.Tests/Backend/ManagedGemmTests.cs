@@ -129,6 +129,29 @@ public sealed class ManagedGemmTests
         for (int t = 0; t < cases.Length; t++) cases[t].AssertMatches(cases[t].C, wants[t]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Sgemm_RlShapesAfterWarmUp_AllocatesNothing(int maxThreads)
+    {
+        // Actors run these millions of times: packing buffers are per thread and reused, helpers are created once.
+        var cases = new[]
+        {
+            new GemmCase(false, true, 1, 64, 64, 1f, 1f), new GemmCase(false, true, 128, 64, 64, 1f, 1f),
+            new GemmCase(false, false, 128, 64, 64, 1f, 1f), new GemmCase(true, false, 64, 64, 128, 1f, 1f),
+            new GemmCase(false, true, 128, 2, 64, 1f, 1f), new GemmCase(true, false, 64, 4, 128, 1f, 1f),
+        };
+        foreach (var g in cases) Run(g, maxThreads);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int round = 0; round < 20; round++)
+        {
+            foreach (var g in cases) Run(g, maxThreads);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static void Run(GemmCase g, int maxThreads = 1, bool portable = false) =>
         ManagedGemm.Sgemm(g.TransA, g.TransB, g.M, g.N, g.K, g.Alpha, g.A, g.Lda, g.B, g.Ldb, g.Beta, g.C, g.Ldc, maxThreads, portable);
 }
