@@ -7,11 +7,8 @@ namespace AsyncRL.Models.Backend;
 
 internal static unsafe partial class ManagedGemm
 {
-    // Per-thread packing buffers, pinned so kernels can hold raw pointers; they only grow.
-    [ThreadStatic] private static float[]? t_packA;
+    // Per-thread packing buffer, pinned so kernels can hold raw pointers; they only grow.
     [ThreadStatic] private static float[]? t_packB;
-
-    private static float* PackBufferA(int length) => Buffer(ref t_packA, length);
 
     private static float* PackBufferB(int length) => Buffer(ref t_packB, length);
 
@@ -51,30 +48,6 @@ internal static unsafe partial class ManagedGemm
                     new Span<float>(dest + p * nr + cols, nr - cols).Clear();
             }
             dest += kc * nr;
-        }
-    }
-
-    /// <summary>
-    /// Packs op(A)[0..mc, 0..kc) into micro-panels of <paramref name="mr"/> rows, each kc columns of mr
-    /// contiguous floats (the kernel then reads A with rsA = 1, csA = mr). Rows past mc are not read by
-    /// the kernel, so they are left as they are.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(float* a, nint rsA, nint csA, int mc, int kc, int mr, float* dest)
-    {
-        for (int i0 = 0; i0 < mc; i0 += mr)
-        {
-            int rows = Math.Min(mr, mc - i0);
-            float* src = a + i0 * rsA;
-            if (rsA == 1)
-            {
-                for (int p = 0; p < kc; p++) Copy(src + p * csA, dest + p * mr, rows);
-            }
-            else
-            {
-                TransposeInto(src, rsA, rows, kc, dest, mr);
-            }
-            dest += kc * mr;
         }
     }
 
