@@ -33,13 +33,13 @@ internal static unsafe partial class ManagedGemm
                 float* packedB = null;
                 if (!directB)
                 {
-                    packedB = PackBufferB(kcb * (fullPanels + 1) * nr);
+                    packedB = PackBuffer(kcb * (fullPanels + 1) * nr);
                     PackB(bBlock, ops.RsB, ops.CsB, kcb, ncb, nr, packedB);
                 }
                 else if (fullPanels * nr < ncb)
                 {
                     // Direct B still needs its ragged last panel packed, zero-padded for whole-vector loads.
-                    packedB = PackBufferB(kcb * nr);
+                    packedB = PackBuffer(kcb * nr);
                     PackB(bBlock + fullPanels * nr, ops.RsB, 1, kcb, ncb - fullPanels * nr, nr, packedB);
                 }
                 for (int ic = 0; ic < m; ic += mc)

@@ -7,16 +7,15 @@ namespace AsyncRL.Models.Backend;
 
 internal static unsafe partial class ManagedGemm
 {
-    // Per-thread packing buffer, pinned so kernels can hold raw pointers; they only grow.
-    [ThreadStatic] private static float[]? t_packB;
+    // Per-thread packing buffer, pinned so kernels can hold raw pointers; it only grows (to 1 MiB at most
+    // in the blocked path), so warmed-up products allocate nothing.
+    [ThreadStatic] private static float[]? t_pack;
 
-    private static float* PackBufferB(int length) => Buffer(ref t_packB, length);
-
-    private static float* Buffer(ref float[]? buffer, int length)
+    private static float* PackBuffer(int length)
     {
-        if (buffer is null || buffer.Length < length)
-            buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        if (t_pack is null || t_pack.Length < length)
+            t_pack = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(t_pack));
     }
 
     /// <summary>

@@ -6,8 +6,9 @@ internal static unsafe partial class ManagedGemm
 {
     /// <summary>
     /// The register tile: C[0..TR, 0..cols) = alpha·A·B + beta·C for TR rows of A and a panel of B that is
-    /// TN vectors wide. A element (r, p) is at a[r·rsA + p·csA] (packed, or straight from the caller's
-    /// matrix in either orientation); B row p is TN vectors at b + p·rsB (zero-padded past cols).
+    /// TN vectors wide, all accumulators in registers. A element (r, p) is at a[r·rsA + p·csA], read in
+    /// place in either orientation and broadcast; B row p is TN vectors at b + p·rsB (zero-padded past cols).
+    /// The row and vector counts are type arguments, so each shape compiles to straight-line code.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TS, TV, TR, TN>(int k, float* a, nint rsA, nint csA, float* b, nint rsB,
@@ -15,8 +16,15 @@ internal static unsafe partial class ManagedGemm
         where TS : struct, ISimd<TV> where TV : struct where TR : struct, IConst where TN : struct, IConst
     {
         int w = TS.Width;
-        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero, c60 = TS.Zero, c61 = TS.Zero, c70 = TS.Zero, c71 = TS.Zero;
-        nint rs2 = 2 * rsA; nint rs3 = 3 * rsA; nint rs4 = 4 * rsA; nint rs5 = 5 * rsA; nint rs6 = 6 * rsA; nint rs7 = 7 * rsA;
+        TV c00 = TS.Zero, c01 = TS.Zero;
+        TV c10 = TS.Zero, c11 = TS.Zero;
+        TV c20 = TS.Zero, c21 = TS.Zero;
+        TV c30 = TS.Zero, c31 = TS.Zero;
+        TV c40 = TS.Zero, c41 = TS.Zero;
+        TV c50 = TS.Zero, c51 = TS.Zero;
+        TV c60 = TS.Zero, c61 = TS.Zero;
+        TV c70 = TS.Zero, c71 = TS.Zero;
+        nint rs2 = 2 * rsA, rs3 = 3 * rsA, rs4 = 4 * rsA, rs5 = 5 * rsA, rs6 = 6 * rsA, rs7 = 7 * rsA;
         for (int p = 0; p < k; p++)
         {
             TV b0 = TS.Load(b);
@@ -26,37 +34,44 @@ internal static unsafe partial class ManagedGemm
                 c00 = TS.Fma(x, b0, c00);
                 if (TN.Value > 1) c01 = TS.Fma(x, b1, c01);
             }
-            if (TR.Value > 1) {
+            if (TR.Value > 1)
+            {
                 var x = TS.Broadcast(a[rsA]);
                 c10 = TS.Fma(x, b0, c10);
                 if (TN.Value > 1) c11 = TS.Fma(x, b1, c11);
             }
-            if (TR.Value > 2) {
+            if (TR.Value > 2)
+            {
                 var x = TS.Broadcast(a[rs2]);
                 c20 = TS.Fma(x, b0, c20);
                 if (TN.Value > 1) c21 = TS.Fma(x, b1, c21);
             }
-            if (TR.Value > 3) {
+            if (TR.Value > 3)
+            {
                 var x = TS.Broadcast(a[rs3]);
                 c30 = TS.Fma(x, b0, c30);
                 if (TN.Value > 1) c31 = TS.Fma(x, b1, c31);
             }
-            if (TR.Value > 4) {
+            if (TR.Value > 4)
+            {
                 var x = TS.Broadcast(a[rs4]);
                 c40 = TS.Fma(x, b0, c40);
                 if (TN.Value > 1) c41 = TS.Fma(x, b1, c41);
             }
-            if (TR.Value > 5) {
+            if (TR.Value > 5)
+            {
                 var x = TS.Broadcast(a[rs5]);
                 c50 = TS.Fma(x, b0, c50);
                 if (TN.Value > 1) c51 = TS.Fma(x, b1, c51);
             }
-            if (TR.Value > 6) {
+            if (TR.Value > 6)
+            {
                 var x = TS.Broadcast(a[rs6]);
                 c60 = TS.Fma(x, b0, c60);
                 if (TN.Value > 1) c61 = TS.Fma(x, b1, c61);
             }
-            if (TR.Value > 7) {
+            if (TR.Value > 7)
+            {
                 var x = TS.Broadcast(a[rs7]);
                 c70 = TS.Fma(x, b0, c70);
                 if (TN.Value > 1) c71 = TS.Fma(x, b1, c71);

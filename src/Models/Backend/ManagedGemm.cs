@@ -76,7 +76,7 @@ internal static unsafe partial class ManagedGemm
             nint ldbt = ops.CsB;
             if (ops.RsB != 1)
             {
-                bt = PackBufferB(n * k);
+                bt = PackBuffer(n * k);
                 TransposeInto(ops.B, ops.RsB, k, n, bt, k);
                 ldbt = k;
             }

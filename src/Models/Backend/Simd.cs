@@ -37,10 +37,6 @@ internal unsafe interface ISimd<TV> where TV : struct
 
     static abstract TV Multiply(TV a, TV b);
 
-    static abstract TV Add(TV a, TV b);
-
-    static abstract float Sum(TV v);
-
     /// <summary>The lane sums of four vectors, in order.</summary>
     static abstract Vector128<float> Sum4(TV a, TV b, TV c, TV d);
 }
@@ -77,21 +73,12 @@ internal unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> v) => Vector512.Sum(v);
-
     // Fold each to 256 bits, then a horizontal-add tree: 13 operations instead of four full reductions.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-        SumHalves(Avx.HorizontalAdd(
+        HorizontalSums.Fold(Avx.HorizontalAdd(
             Avx.HorizontalAdd(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper()),
             Avx.HorizontalAdd(c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper())));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> SumHalves(Vector256<float> v) => v.GetLower() + v.GetUpper();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Mask(int count) =>
@@ -140,22 +127,23 @@ internal unsafe struct SimdVector : ISimd<Vector<float>>
     public static Vector<float> Multiply(Vector<float> a, Vector<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> Add(Vector<float> a, Vector<float> b) => a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector<float> v) => Vector.Sum(v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector<float> a, Vector<float> b, Vector<float> c, Vector<float> d)
     {
         if (Avx.IsSupported && Vector<float>.Count == 8)
         {
-            return Simd512.SumHalves(Avx.HorizontalAdd(
+            return HorizontalSums.Fold(Avx.HorizontalAdd(
                 Avx.HorizontalAdd(a.AsVector256(), b.AsVector256()),
                 Avx.HorizontalAdd(c.AsVector256(), d.AsVector256())));
         }
         return Vector128.Create(Vector.Sum(a), Vector.Sum(b), Vector.Sum(c), Vector.Sum(d));
     }
+}
+
+internal static class HorizontalSums
+{
+    /// <summary>Adds the two 128-bit halves: after two levels of hadd they hold partial sums of the same four vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Fold(Vector256<float> v) => v.GetLower() + v.GetUpper();
 }
 
 /// <summary>A compile-time integer for kernel specialisation (rows of a tile, vectors per row).</summary>
