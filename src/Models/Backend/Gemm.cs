@@ -15,9 +15,10 @@ public static class Gemm
     /// <summary>
     /// Under <see cref="GemmBackend.Auto"/>, products with m·n·k below this (256³) go to the managed kernel
     /// even when OpenBLAS is loaded. On our 2-core AVX-512 machine the managed kernel matches OpenBLAS on
-    /// one thread at every size and beats it on two up to here (OpenBLAS's thread hand-off costs more than
-    /// small products take: 128³ runs at 163 GFLOP/s against 220 managed); at 512³ they tie, and above
-    /// this OpenBLAS's many-core threading is the safer choice.
+    /// one thread and beats it on two up to here, where OpenBLAS's thread hand-off costs more than the
+    /// product (128³: 163 GFLOP/s against 220 managed). Beyond it the two tie on cubes (512³: 208 vs 213)
+    /// while OpenBLAS is ahead on lopsided large shapes (64×2048×2048: 74 vs 58 on one thread) and scales
+    /// to more cores, so it takes them.
     /// </summary>
     internal const long AutoManagedBelow = 1L << 24;
 
