@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace AsyncRL.Models.Backend;
 
 /// <summary>
-/// Managed SGEMM: a SIMD register tile (8×32 with AVX-512, 6×16 with AVX2) over packed or direct
-/// operands, cache-blocked Goto-style for large problems, dot-product and transposed variants for the
-/// thin shapes of small networks, split across cores when it pays.
+/// Managed SGEMM: a SIMD register tile (8×32 with AVX-512, 6×16 with AVX2) reading A in place and B
+/// packed (or in place when it is row-major and small), cache-blocked Goto-style for large problems,
+/// dot-product and transposed variants for the thin shapes of small networks, split across cores when it pays.
 /// </summary>
 internal static unsafe partial class ManagedGemm
 {
