@@ -41,7 +41,7 @@ def main():
     opt = torch.optim.Adam(mlp.parameters(), lr=1e-4)
 
     def step():
-        loss = ((mlp(x) - y) ** 2).mean()
+        loss = torch.nn.functional.mse_loss(mlp(x), y)
         opt.zero_grad()
         loss.backward()
         opt.step()

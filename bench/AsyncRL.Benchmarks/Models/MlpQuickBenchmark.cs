@@ -37,8 +37,7 @@ public sealed class MlpQuickBenchmark : IQuickBenchmark
         var (step, stepBytes) = QuickTimer.Measure(() =>
         {
             using var scope = DisposeScope.Begin();
-            var diff = mlp.Forward(x) - y;
-            var loss = (diff * diff).Mean();
+            var loss = Losses.MseLoss(mlp.Forward(x), y);
             opt.ZeroGrad();
             loss.Backward();
             opt.Step();

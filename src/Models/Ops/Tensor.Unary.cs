@@ -25,7 +25,12 @@ public sealed partial class Tensor
         static (x, y, _) => TensorPrimitives.Tanh(x, y),
         static (x, y, gy, gx, _) =>
         {
-            for (int i = 0; i < gx.Length; i++) gx[i] += gy[i] * (1 - y[i] * y[i]);
+            // gx += gy·(1 − y²), in three SIMD passes rather than one scalar loop.
+            using var scratch = new PooledBuffer(gx.Length);
+            var d = scratch.Span;
+            TensorPrimitives.Multiply(y, y, d);
+            TensorPrimitives.Subtract(1f, d, d);
+            TensorPrimitives.FusedMultiplyAdd(gy, d, gx, gx);
         });
 
     /// <summary>max(x, 0).</summary>
@@ -33,6 +38,18 @@ public sealed partial class Tensor
         static (x, y, _) => TensorPrimitives.Max(x, 0f, y),
         static (x, y, gy, gx, _) =>
         {
-            for (int i = 0; i < gx.Length; i++) if (x[i] > 0) gx[i] += gy[i];
+            int i = 0;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                int w = System.Numerics.Vector<float>.Count;
+                var zero = System.Numerics.Vector<float>.Zero;
+                for (; i <= gx.Length - w; i += w)
+                {
+                    var pass = System.Numerics.Vector.GreaterThan(new System.Numerics.Vector<float>(x[i..]), zero);
+                    var add = System.Numerics.Vector.ConditionalSelect(pass, new System.Numerics.Vector<float>(gy[i..]), zero);
+                    (new System.Numerics.Vector<float>(gx[i..]) + add).CopyTo(gx[i..]);
+                }
+            }
+            for (; i < gx.Length; i++) if (x[i] > 0) gx[i] += gy[i];
         });
 }
