@@ -1,0 +1,174 @@
+using AsyncRL.Models.Optim;
+
+namespace AsyncRL.Algorithms.Ppo;
+
+/// <summary>
+/// The learner side of asynchronous PPO: recomputes values with the current critic, builds GAE (or
+/// V-trace) targets per fragment, masks rows staler than the bound, and runs epochs of clipped
+/// minibatch updates with the behaviour log-probs as π_old.
+/// </summary>
+public sealed class PpoLearner
+{
+    private readonly PpoOptions _options;
+    private readonly Generator _rng;
+    private readonly LinearAnnealing? _schedule;
+
+    /// <summary>Creates the learner around a model it owns the optimiser of.</summary>
+    /// <param name="totalUpdates">Updates over which the learning rate anneals; 0 keeps it constant.</param>
+    public PpoLearner(ActorCritic model, PpoOptions options, Generator rng, long totalUpdates = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Model = model;
+        _options = options;
+        _rng = rng ?? throw new ArgumentNullException(nameof(rng));
+        Optimizer = new Adam(model.Parameters(), options.LearningRate, eps: 1e-5f);
+        if (options.AnnealLearningRate && totalUpdates > 0) _schedule = new LinearAnnealing(options.LearningRate, totalUpdates);
+    }
+
+    /// <summary>The trained network.</summary>
+    public ActorCritic Model { get; }
+
+    /// <summary>Its optimiser (state goes into checkpoints).</summary>
+    public Adam Optimizer { get; }
+
+    /// <summary>Updates applied so far.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>Restores the update counter after a checkpoint restore.</summary>
+    public void RestoreUpdateCount(long updates) => Updates = updates;
+
+    /// <summary>One update from the given fragments.</summary>
+    /// <param name="learnerVersion">The current policy version; a row's staleness is this minus its version.</param>
+    /// <param name="maxStaleness">Rows staler than this are left out of the loss (null: keep all).</param>
+    public PpoUpdateStats Update(IReadOnlyList<PpoFragment> fragments, long learnerVersion, int? maxStaleness = null)
+    {
+        ArgumentNullException.ThrowIfNull(fragments);
+        int o = Model.ObservationSize;
+        int rows = fragments.Sum(f => f.Rows);
+        if (rows == 0) throw new ArgumentException("PPO update: no rows.", nameof(fragments));
+        foreach (var f in fragments) f.Validate(o, Model.ActionCount);
+
+        var obs = new float[rows * o];
+        var actions = new int[rows];
+        var logp = new float[rows];
+        var behaviourValues = new float[rows];
+        var advantages = new float[rows];
+        var returns = new float[rows];
+        var currentValues = new float[rows];
+        var staleness = new long[rows];
+        int at = 0;
+        foreach (var f in fragments)
+        {
+            f.Observations.CopyTo(obs, at * o);
+            f.Actions.CopyTo(actions, at);
+            f.BehaviourLogProbs.CopyTo(logp, at);
+            f.BehaviourValues.CopyTo(behaviourValues, at);
+            for (int i = 0; i < f.Rows; i++) staleness[at + i] = learnerVersion - f.PolicyVersions[i];
+            Targets(f, advantages.AsSpan(at, f.Rows), returns.AsSpan(at, f.Rows), currentValues.AsSpan(at, f.Rows));
+            at += f.Rows;
+        }
+
+        var kept = Enumerable.Range(0, rows).Where(i => maxStaleness is null || staleness[i] <= maxStaleness.Value).ToArray();
+        var summary = StalenessSummary.Of(staleness);
+        if (kept.Length < _options.Minibatches)
+            return new PpoUpdateStats(rows, rows - kept.Length, float.NaN, default, 0, 0, 1, 1, 0, 0, Optimizer.LearningRate, summary);
+
+        _schedule?.Apply(Optimizer, Updates);
+        int mb = kept.Length / _options.Minibatches;
+        double lossSum = 0, klSum = 0, clipSum = 0, ratioSum = 0, essSum = 0, normSum = 0;
+        int count = 0;
+        PpoLossStats last = default;
+        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        {
+            Shuffle(kept);
+            for (int m = 0; m < _options.Minibatches; m++)
+            {
+                var idx = kept.AsSpan(m * mb, mb);
+                using var scope = DisposeScope.Begin();
+                var mbObs = Tensor.Zeros(mb, o);
+                var mbActions = new int[mb];
+                var (mbLogp, mbAdv, mbRet, mbVal) = (Tensor.Zeros(mb), Tensor.Zeros(mb), Tensor.Zeros(mb), Tensor.Zeros(mb));
+                for (int j = 0; j < mb; j++)
+                {
+                    int r = idx[j];
+                    obs.AsSpan(r * o, o).CopyTo(mbObs.Data.Slice(j * o, o));
+                    mbActions[j] = actions[r];
+                    mbLogp.Data[j] = logp[r];
+                    mbAdv.Data[j] = advantages[r];
+                    mbRet.Data[j] = returns[r];
+                    mbVal.Data[j] = behaviourValues[r];
+                }
+                var (loss, stats) = PpoLoss.Compute(Model, _options, mbObs, mbActions, mbLogp, mbAdv, mbRet, mbVal);
+                Optimizer.ZeroGrad();
+                loss.Backward();
+                normSum += GradClip.ClipGradNorm(Model.Parameters(), _options.MaxGradNorm);
+                Optimizer.Step();
+                lossSum += loss.Item();
+                klSum += stats.ApproxKl;
+                clipSum += stats.ClipFraction;
+                ratioSum += stats.RatioMean;
+                essSum += stats.EffectiveSampleSize;
+                last = stats;
+                count++;
+            }
+        }
+        Updates++;
+        return new PpoUpdateStats(rows, rows - kept.Length, (float)(lossSum / count), last, (float)(klSum / count), (float)(clipSum / count),
+            (float)(ratioSum / count), (float)(essSum / count), ExplainedVariance(currentValues, returns), (float)(normSum / count),
+            Optimizer.LearningRate, summary);
+    }
+
+    private void Targets(PpoFragment f, Span<float> advantages, Span<float> returns, Span<float> values)
+    {
+        int o = Model.ObservationSize;
+        using var _ = Autograd.NoGrad();
+        using var scope = DisposeScope.Begin();
+        Model.Value(new Tensor(f.Observations, f.Rows, o).Detach()).Data.CopyTo(values);
+        var bootstrap = Model.Value(new Tensor(f.BootstrapObservations, f.Envs, o).Detach()).ToArray();
+        var truncValues = new float[f.Rows];
+        if (f.TruncatedObservations.Length > 0)
+        {
+            var tv = Model.Value(new Tensor(f.TruncatedObservations, f.TruncatedObservations.Length / o, o).Detach()).Data;
+            for (int i = 0, k = 0; i < f.Rows; i++) if (f.Truncated[i]) truncValues[i] = tv[k++];
+        }
+        if (!_options.UseVTrace)
+        {
+            Gae.Compute(f.Rewards, values, bootstrap, f.Terminated, f.Truncated, truncValues, _options.Gamma, _options.GaeLambda, advantages, returns);
+            return;
+        }
+        var logits = Model.Actor.Forward(new Tensor(f.Observations, f.Rows, o).Detach());
+        var current = logits.LogSoftmax(-1).Gather(f.Actions).Data;
+        var logRatios = new float[f.Rows];
+        for (int i = 0; i < f.Rows; i++) logRatios[i] = current[i] - f.BehaviourLogProbs[i];
+        VTrace.Compute(f.Rewards, values, bootstrap, f.Terminated, f.Truncated, truncValues, logRatios,
+            _options.Gamma, _options.GaeLambda, _options.VTraceClip, _options.VTraceClip, returns, advantages);
+    }
+
+    private void Shuffle(int[] items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = _rng.NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    /// <summary>1 − Var(returns − values)/Var(returns): how much of the return the critic explains.</summary>
+    internal static float ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
+    {
+        double mean = 0, meanDiff = 0;
+        for (int i = 0; i < returns.Length; i++) { mean += returns[i]; meanDiff += returns[i] - values[i]; }
+        mean /= returns.Length;
+        meanDiff /= returns.Length;
+        double varY = 0, varDiff = 0;
+        for (int i = 0; i < returns.Length; i++)
+        {
+            varY += (returns[i] - mean) * (returns[i] - mean);
+            double d = returns[i] - values[i] - meanDiff;
+            varDiff += d * d;
+        }
+        return varY == 0 ? float.NaN : (float)(1 - varDiff / varY);
+    }
+}
