@@ -18,7 +18,8 @@ public static class GrpcKestrelExtensions
     /// <summary>
     /// Sizes Kestrel's limits for gRPC: large HTTP/2 flow-control windows and frames (Kestrel's defaults,
     /// 1 MiB / 768 KiB, throttle a single bulk stream on fast links), keep-alive pings to find dead peers,
-    /// and no whole-body size or minimum-rate limits (streams are long-lived; gRPC bounds messages).
+    /// a response buffer that holds a whole 1 MiB message, and no whole-body size or minimum-rate limits
+    /// (streams are long-lived; gRPC bounds messages).
     /// </summary>
     public static KestrelServerOptions ConfigureGrpcDefaults(this KestrelServerOptions options)
     {
@@ -33,6 +34,9 @@ public static class GrpcKestrelExtensions
         limits.MaxRequestBodySize = null;
         limits.MinRequestBodyDataRate = null;
         limits.MinResponseDataRate = null;
+        // How much response data one stream may have queued before a write waits: with Kestrel's 64 KiB,
+        // a 1 MiB message makes the handler and the frame writer take turns 16 times (about 40% slower).
+        limits.MaxResponseBufferSize = 2 * 1024 * 1024;
         options.AddServerHeader = false;
         return options;
     }
