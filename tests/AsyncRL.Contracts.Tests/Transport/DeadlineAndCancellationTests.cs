@@ -30,7 +30,7 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unary_DeadlinePasses_BothSidesSeeDeadlineExceeded()
+    public async Task Unary_DeadlinePasses_ClientGetsDeadlineExceededAndHandlerIsCancelled()
     {
         // Arrange
         var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddMilliseconds(300));
@@ -40,9 +40,10 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
             _channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { WaitForCancellation = true }, options).Within());
         StatusCode serverSaw = await _interop.CancellationObserved.Task.Within();
 
-        // Assert
+        // Assert: both sides hold the same deadline, so which one acts first is a race: the handler's token is
+        // cancelled either by its own deadline or by the client's reset at the client's deadline.
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
-        Assert.Equal(StatusCode.DeadlineExceeded, serverSaw);
+        Assert.True(serverSaw is StatusCode.DeadlineExceeded or StatusCode.Cancelled, serverSaw.ToString());
     }
 
     [Fact]

@@ -75,6 +75,7 @@ internal sealed partial class ClientCall<TRequest, TResponse>
             throw failure;
         }
 
+        _streamingContent?.Accept();
         try
         {
             CheckResponseHeaders(response);

@@ -11,7 +11,7 @@ public interface IClientStreamWriter<in T>
     ValueTask CompleteAsync();
 }
 
-/// <summary>Frames each message into one pooled block and writes it to HttpClient's request stream.</summary>
+/// <summary>Frames each message into one pooled block and writes it to the request body.</summary>
 internal sealed class ClientStreamWriter<TRequest, TResponse>(ClientCall<TRequest, TResponse> call, StreamingRequestContent content)
     : IClientStreamWriter<TRequest>
 {
@@ -34,10 +34,7 @@ internal sealed class ClientStreamWriter<TRequest, TResponse>(ClientCall<TReques
             if (linked is not null) token = linked.Token;
             try
             {
-                Stream stream = await content.Stream.WaitAsync(token).ConfigureAwait(false);
-                await stream.WriteAsync(buffer.WrittenMemory, token).ConfigureAwait(false);
-                // HttpClient buffers request DATA; flushing makes each message leave now, as streams expect.
-                await stream.FlushAsync(token).ConfigureAwait(false);
+                await content.WriteAsync(buffer.WrittenMemory, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !call.CallToken.IsCancellationRequested)
             {
