@@ -49,12 +49,18 @@ public sealed class LearnerServiceTests
         await push.RequestStream.CompleteAsync().Within();
         List<PushAck> acks = await push.ResponseStream.ToListWithin();
 
-        // Act: watch weights, assembling the chunks
+        // Act: watch weights, assembling the chunks as messages and, on a second watch, straight from the wire
         using var watch = client.WatchWeights(new WatchWeightsRequest { NodeId = "node-a" });
         var assembler = new WeightsAssembler();
         await foreach (WeightsChunk chunk in watch.ResponseStream.WithCancellation(new CancellationTokenSource(TestTimeouts.Default).Token))
         {
             if (assembler.Add(chunk)) break;
+        }
+        var direct = new WeightsAssembler();
+        using var watchInto = channel.ServerStreaming(WeightsStreaming.WatchWeightsInto(direct), new WatchWeightsRequest { NodeId = "node-a" });
+        await foreach (WeightsChunkReceipt receipt in watchInto.ResponseStream.WithCancellation(new CancellationTokenSource(TestTimeouts.Default).Token))
+        {
+            if (receipt.Completed) break;
         }
 
         // Assert
@@ -67,6 +73,7 @@ public sealed class LearnerServiceTests
         Assert.True(acks[0].Credits > 0);
         Assert.Equal(FakeLearner.Weights, TensorCodec.AsFloat32(new Tensor { Dtype = DType.Float32, Shape = { FakeLearner.Weights.Length }, Data = Google.Protobuf.ByteString.CopyFrom(assembler.Blob.Span) }).ToArray());
         Assert.Equal("policy.weight", Assert.Single(assembler.Parameters).Name);
+        Assert.Equal(assembler.Blob.ToArray(), direct.Blob.ToArray());
     }
 
     private static SampleBatch Batch(string actor, ulong seq, int rows, bool corrupt = false)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using AsyncRL.Contracts.V1;
 using Google.Protobuf;
 
@@ -75,5 +76,100 @@ public sealed class WeightsChunksTests
     {
         var chunks = WeightsChunks.Split(3, WeightsEncoding.Bf16, ReadOnlyMemory<byte>.Empty, []);
         Assert.True(new WeightsAssembler().Add(Assert.Single(chunks)));
+    }
+
+    [Fact]
+    public void AddEncoded_SerializedChunksInRandomSegments_SameResultAsAdd()
+    {
+        // Arrange
+        var random = new Random(5);
+        byte[] blob = new byte[2_300_000];
+        random.NextBytes(blob);
+        ParameterInfo[] layout = [new() { Name = "q.weight", Shape = { 575_000 }, Dtype = DType.Float32 }];
+        var chunks = WeightsChunks.Split(9, WeightsEncoding.F32, blob, layout, learnerUpdate: 123);
+        var assembler = new WeightsAssembler();
+
+        // Act: each chunk arrives as wire bytes cut into random segments, as a transport would deliver it.
+        var receipts = chunks.Select(c => assembler.AddEncoded(Segmented(c.ToByteArray(), random))).ToArray();
+
+        // Assert
+        Assert.Equal([false, false, true], receipts.Select(r => r.Completed));
+        Assert.Equal(WeightsChunks.MaxChunkBytes, receipts[1].Offset);
+        Assert.Equal(blob, assembler.Blob.ToArray());
+        Assert.Equal("q.weight", Assert.Single(assembler.Parameters).Name);
+        Assert.Equal(123, assembler.LearnerUpdate);
+        Assert.Equal(9, assembler.Version);
+    }
+
+    [Fact]
+    public void AddEncoded_UnknownFields_AreSkipped()
+    {
+        // Arrange: a chunk from a newer learner, with fields this version does not know (varint, fixed64,
+        // bytes and fixed32 wire types).
+        var chunk = WeightsChunks.Split(1, WeightsEncoding.Bf16, new byte[] { 1, 2, 3, 4 }, [])[0];
+        byte[] unknown = [0xC8, 0x01, 0x2A, 0xD1, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0xDA, 0x01, 2, 9, 9, 0xE5, 0x01, 1, 2, 3, 4];
+        byte[] wire = [.. unknown[..3], .. chunk.ToByteArray(), .. unknown[3..]];
+
+        // Act
+        var assembler = new WeightsAssembler();
+        WeightsChunkReceipt receipt = assembler.AddEncoded(new ReadOnlySequence<byte>(wire));
+
+        // Assert
+        Assert.True(receipt.Completed);
+        Assert.Equal([1, 2, 3, 4], assembler.Blob.ToArray());
+        Assert.Equal(WeightsEncoding.Bf16, assembler.Encoding);
+    }
+
+    [Fact]
+    public void AddEncoded_TruncatedMessage_Throws()
+    {
+        byte[] wire = WeightsChunks.Split(1, WeightsEncoding.F32, new byte[100], [])[0].ToByteArray();
+
+        var ex = Assert.Throws<InvalidDataException>(() => new WeightsAssembler().AddEncoded(new ReadOnlySequence<byte>(wire[..^10])));
+
+        Assert.Contains("ends inside a field", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Add_NextVersionAfterCompletion_StartsANewBlobAndKeepsTheOld()
+    {
+        // Arrange
+        var assembler = new WeightsAssembler();
+        assembler.Add(WeightsChunks.Split(1, WeightsEncoding.F32, new byte[] { 1, 1 }, [])[0]);
+        ReadOnlyMemory<byte> first = assembler.Blob;
+
+        // Act
+        bool completed = assembler.Add(WeightsChunks.Split(2, WeightsEncoding.F32, new byte[] { 2, 2, 2 }, [])[0]);
+
+        // Assert
+        Assert.True(completed);
+        Assert.Equal(2, assembler.Version);
+        Assert.Equal([2, 2, 2], assembler.Blob.ToArray());
+        Assert.Equal([1, 1], first.ToArray());
+    }
+
+    private static ReadOnlySequence<byte> Segmented(byte[] bytes, Random random)
+    {
+        var first = new Segment(bytes.AsMemory(0, 0));
+        Segment last = first;
+        for (int position = 0; position < bytes.Length;)
+        {
+            int length = Math.Min(bytes.Length - position, random.Next(1, 200_000));
+            last = last.Append(bytes.AsMemory(position, length));
+            position += length;
+        }
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
+        }
     }
 }
