@@ -7,20 +7,29 @@ namespace AsyncRL.Contracts;
 /// Puts the chunks of a version back together, checking as it goes: one version and encoding, contiguous
 /// offsets, the announced size, and the CRC-32C (computed while copying, so the bytes are touched once).
 /// A broken stream is an <see cref="InvalidDataException"/>. After a version completes, the next chunk at
-/// offset 0 starts the next version in a new buffer, so a completed <see cref="Blob"/> stays valid.
+/// offset 0 starts the next version: in a new buffer, so a completed <see cref="Blob"/> stays valid, or, when
+/// built with <c>reuseBuffer</c>, in the same one (no fresh large allocation per version).
 /// </summary>
 public sealed class WeightsAssembler
 {
     private readonly long _maxBytes;
+    private readonly bool _reuseBuffer;
     private byte[]? _blob;
     private long _received;
     private uint _crc;
 
     /// <summary>An assembler refusing blobs larger than <paramref name="maxBytes"/>.</summary>
-    public WeightsAssembler(long maxBytes = 0x7FFFFFC7) // Array.MaxLength
+    /// <param name="maxBytes">Largest blob accepted.</param>
+    /// <param name="reuseBuffer">
+    /// Assemble the next version into the previous version's buffer when the sizes match. Saves allocating
+    /// (and the OS zero-filling) a model-sized array per version, but the previous <see cref="Blob"/> is then
+    /// only valid until the next version's first chunk arrives.
+    /// </param>
+    public WeightsAssembler(long maxBytes = 0x7FFFFFC7 /* Array.MaxLength */, bool reuseBuffer = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 0);
         _maxBytes = maxBytes;
+        _reuseBuffer = reuseBuffer;
     }
 
     /// <summary>The version being (or last) assembled.</summary>
@@ -73,7 +82,10 @@ public sealed class WeightsAssembler
             IsComplete = false;
             _received = 0;
             _crc = 0;
-            _blob = GC.AllocateUninitializedArray<byte>((int)chunk.TotalSize);
+            if (!_reuseBuffer || _blob is null || _blob.Length != (long)chunk.TotalSize)
+            {
+                _blob = GC.AllocateUninitializedArray<byte>((int)chunk.TotalSize);
+            }
         }
         else if (chunk.Version != Version || chunk.Encoding != Encoding || (long)chunk.TotalSize != _blob.Length)
         {
