@@ -78,8 +78,12 @@ public sealed class TransportBenchHost : IAsyncDisposable
                 {
                     await responses.WriteAsync(new WeightsChunk
                     {
-                        Version = 1, Offset = (ulong)offset, TotalSize = (ulong)total,
-                        Encoding = WeightsEncoding.F32, Data = payload, Crc32C = crc,
+                        Version = 1,
+                        Offset = (ulong)offset,
+                        TotalSize = (ulong)total,
+                        Encoding = WeightsEncoding.F32,
+                        Data = payload,
+                        Crc32C = crc,
                     }, context.CancellationToken).ConfigureAwait(false);
                 }
             })

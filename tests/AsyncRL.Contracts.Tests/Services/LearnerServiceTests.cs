@@ -80,7 +80,11 @@ public sealed class LearnerServiceTests
     {
         var batch = new SampleBatch
         {
-            ActorId = actor, Seq = seq, PolicyVersion = 3, RowCount = (uint)rows, EnvSteps = (ulong)rows,
+            ActorId = actor,
+            Seq = seq,
+            PolicyVersion = 3,
+            RowCount = (uint)rows,
+            EnvSteps = (ulong)rows,
             TraceContext = new TraceContext { Traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
         };
         int width = corrupt ? 5 : 4;
@@ -123,7 +127,9 @@ public sealed class LearnerServiceTests
                     ? new PushAck { Seq = batch.Seq, Status = AckStatus.Accepted, Credits = 1, LearnerPolicyVersion = 3 }
                     : new PushAck
                     {
-                        Seq = batch.Seq, Status = AckStatus.Rejected, Code = (int)StatusCode.InvalidArgument,
+                        Seq = batch.Seq,
+                        Status = AckStatus.Rejected,
+                        Code = (int)StatusCode.InvalidArgument,
                         Reason = $"column 'obs': expected shape [*,4], got [{string.Join(",", obs.Shape)}]{(error is null ? "" : ": " + error)}",
                     });
             }

@@ -10,40 +10,44 @@ internal sealed class ServerCallHandler<TRequest, TResponse>(
         var requests = new ServerRequestStream<TRequest>(context, method.RequestMarshaller);
         try
         {
-            switch (method.Type)
+            await (method.Type switch
             {
-                case MethodType.Unary:
-                {
-                    TRequest request = await requests.ReadSingleAsync().ConfigureAwait(false);
-                    TResponse response = await ((UnaryServerMethod<TRequest, TResponse>)handler)(request, context).ConfigureAwait(false);
-                    await WriteSingleAsync(context, response).ConfigureAwait(false);
-                    break;
-                }
-                case MethodType.ServerStreaming:
-                {
-                    TRequest request = await requests.ReadSingleAsync().ConfigureAwait(false);
-                    var responses = new ServerResponseStream<TResponse>(context, method.ResponseMarshaller);
-                    await ((ServerStreamingServerMethod<TRequest, TResponse>)handler)(request, responses, context).ConfigureAwait(false);
-                    break;
-                }
-                case MethodType.ClientStreaming:
-                {
-                    TResponse response = await ((ClientStreamingServerMethod<TRequest, TResponse>)handler)(requests, context).ConfigureAwait(false);
-                    await WriteSingleAsync(context, response).ConfigureAwait(false);
-                    break;
-                }
-                default:
-                {
-                    var responses = new ServerResponseStream<TResponse>(context, method.ResponseMarshaller);
-                    await ((DuplexStreamingServerMethod<TRequest, TResponse>)handler)(requests, responses, context).ConfigureAwait(false);
-                    break;
-                }
-            }
+                MethodType.Unary => UnaryAsync(requests, context),
+                MethodType.ServerStreaming => ServerStreamingAsync(requests, context),
+                MethodType.ClientStreaming => ClientStreamingAsync(requests, context),
+                _ => DuplexStreamingAsync(requests, context),
+            }).ConfigureAwait(false);
         }
         finally
         {
             await requests.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task UnaryAsync(ServerRequestStream<TRequest> requests, ServerCallContext context)
+    {
+        TRequest request = await requests.ReadSingleAsync().ConfigureAwait(false);
+        TResponse response = await ((UnaryServerMethod<TRequest, TResponse>)handler)(request, context).ConfigureAwait(false);
+        await WriteSingleAsync(context, response).ConfigureAwait(false);
+    }
+
+    private async Task ServerStreamingAsync(ServerRequestStream<TRequest> requests, ServerCallContext context)
+    {
+        TRequest request = await requests.ReadSingleAsync().ConfigureAwait(false);
+        var responses = new ServerResponseStream<TResponse>(context, method.ResponseMarshaller);
+        await ((ServerStreamingServerMethod<TRequest, TResponse>)handler)(request, responses, context).ConfigureAwait(false);
+    }
+
+    private async Task ClientStreamingAsync(ServerRequestStream<TRequest> requests, ServerCallContext context)
+    {
+        TResponse response = await ((ClientStreamingServerMethod<TRequest, TResponse>)handler)(requests, context).ConfigureAwait(false);
+        await WriteSingleAsync(context, response).ConfigureAwait(false);
+    }
+
+    private Task DuplexStreamingAsync(ServerRequestStream<TRequest> requests, ServerCallContext context)
+    {
+        var responses = new ServerResponseStream<TResponse>(context, method.ResponseMarshaller);
+        return ((DuplexStreamingServerMethod<TRequest, TResponse>)handler)(requests, responses, context);
     }
 
     private ValueTask WriteSingleAsync(ServerCallContext context, TResponse response)
