@@ -33,7 +33,8 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     public async Task Unary_DeadlinePasses_ClientGetsDeadlineExceededAndHandlerIsCancelled()
     {
         // Arrange
-        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddMilliseconds(300));
+        // (long enough for the handler to start even on a loaded machine: the test waits for it to see the end)
+        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(1));
 
         // Act
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
@@ -124,7 +125,7 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     public async Task DuplexStreaming_DeadlinePassesMidStream_ReadFailsWithDeadlineExceeded()
     {
         // Arrange
-        using var call = _channel.DuplexStreaming(InteropMethods.Chat, new CallOptions(Deadline: DateTimeOffset.UtcNow.AddMilliseconds(500)));
+        using var call = _channel.DuplexStreaming(InteropMethods.Chat, new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(2)));
         await using var replies = call.ResponseStream.GetAsyncEnumerator();
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "first" }).Within();
         Assert.True(await replies.MoveNextAsync().Within());

@@ -9,11 +9,14 @@ namespace AsyncRL.Contracts.Transport;
 /// <summary>Kestrel settings for gRPC: HTTP/2-only listeners and limits sized for bulk transfer.</summary>
 public static class GrpcKestrelExtensions
 {
-    /// <summary>HTTP/2 connection receive window: room for several 1 MiB sample batches in flight.</summary>
+    /// <summary>HTTP/2 connection receive window: several streams of bulk uploads in flight at once.</summary>
     public const int ConnectionWindowSize = 32 * 1024 * 1024;
 
-    /// <summary>HTTP/2 stream receive window.</summary>
-    public const int StreamWindowSize = 16 * 1024 * 1024;
+    /// <summary>
+    /// HTTP/2 stream receive window: a few 1 MiB sample batches in flight per stream (more would only queue
+    /// unread data in server memory; credits, not the window, pace the actors).
+    /// </summary>
+    public const int StreamWindowSize = 8 * 1024 * 1024;
 
     /// <summary>
     /// Sizes Kestrel's limits for gRPC: large HTTP/2 flow-control windows and frames (Kestrel's defaults,
@@ -27,7 +30,7 @@ public static class GrpcKestrelExtensions
         var limits = options.Limits;
         limits.Http2.InitialConnectionWindowSize = ConnectionWindowSize;
         limits.Http2.InitialStreamWindowSize = StreamWindowSize;
-        limits.Http2.MaxFrameSize = 1024 * 1024 - 1; // accepted frame size; peers such as grpcio use big frames
+        limits.Http2.MaxFrameSize = 1024 * 1024 - 1; // the largest DATA frame we accept: fewer frames per message
         limits.Http2.MaxStreamsPerConnection = 1000;
         limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
         limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
