@@ -15,6 +15,28 @@ public sealed class WeightsChunksTests
     }
 
     [Fact]
+    public void Crc32C_InterleavedLanes_MatchABitwiseReference()
+    {
+        // Arrange
+        var random = new Random(17);
+        for (int i = 0; i < 300; i++)
+        {
+            var data = new byte[random.Next(0, i < 50 ? 64 : 100_000)];
+            random.NextBytes(data);
+            int split = random.Next(0, data.Length + 1);
+
+            // Act
+            uint whole = Crc32C.Compute(data);
+            uint appended = Crc32C.Append(Crc32C.Compute(data.AsSpan(0, split)), data.AsSpan(split));
+
+            // Assert
+            uint reference = BitwiseCrc32C(data);
+            Assert.Equal(reference, whole);
+            Assert.Equal(reference, appended);
+        }
+    }
+
+    [Fact]
     public void Split_ThenAssemble_RestoresBlobLayoutAndChecksum()
     {
         // Arrange
@@ -146,6 +168,17 @@ public sealed class WeightsChunksTests
         Assert.Equal(2, assembler.Version);
         Assert.Equal([2, 2, 2], assembler.Blob.ToArray());
         Assert.Equal([1, 1], first.ToArray());
+    }
+
+    private static uint BitwiseCrc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = uint.MaxValue;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+        }
+        return ~crc;
     }
 
     private static ReadOnlySequence<byte> Segmented(byte[] bytes, Random random)
