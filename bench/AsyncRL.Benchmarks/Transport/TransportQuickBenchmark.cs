@@ -26,7 +26,7 @@ public sealed class TransportQuickBenchmark : IQuickBenchmark
     {
         await using var host = await TransportBenchHost.StartAsync().ConfigureAwait(false);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}, LOH threshold {AppContext.GetData("GCLOHThreshold") ?? "default"}"));
+            $"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}, LOH threshold {GC.GetConfigurationVariables().GetValueOrDefault("LOHThreshold")} bytes"));
         output.WriteLine("| measurement | value |");
         output.WriteLine("|---|---|");
 

@@ -128,6 +128,28 @@ public sealed class HttpTransportTests
     }
 
     [Fact]
+    public async Task ClientStreaming_BodyBeyondKestrelsRequestBodyLimit_IsNotCut()
+    {
+        // Arrange: a server-wide body limit of 100 KB; gRPC calls lift it (messages have their own limit).
+        await using var server = await GrpcTestServer.StartAsync(app => app.MapGrpcService(new InteropService().Definition()),
+            kestrel: options => options.Limits.MaxRequestBodySize = 100_000);
+        using var channel = server.CreateChannel();
+        using var upload = channel.ClientStreaming(InteropMethods.Upload);
+
+        // Act: 2 MiB in 64 KiB messages
+        for (long offset = 0; offset < 2 << 20; offset += 65536)
+        {
+            await upload.RequestStream.WriteAsync(new Chunk { Offset = offset, Data = ByteString.CopyFrom(Pattern.Create(offset, 65536)) }).Within();
+        }
+        await upload.RequestStream.CompleteAsync().Within();
+        UploadSummary summary = await upload.ResponseAsync.Within();
+
+        // Assert
+        Assert.Equal(2 << 20, summary.TotalBytes);
+        Assert.True(summary.PatternOk);
+    }
+
+    [Fact]
     public async Task Channel_ManyConcurrentStreams_BeyondTheServerLimit_AllComplete()
     {
         // Arrange: the server allows 10 streams per connection; 40 concurrent calls need more connections, and

@@ -114,6 +114,13 @@ internal abstract class ServerCallHandler(GrpcServerRuntime runtime, string meth
             GrpcServerLog.ClientCancelled(Runtime.Logger, MethodName);
             return new Status(StatusCode.Cancelled, "The call was cancelled by the client.");
         }
+        catch (Exception) when (context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A read or write failing because the client reset the stream or dropped the connection: not a
+            // handler fault, whatever the exception type (IOException, ConnectionAbortedException, ...).
+            GrpcServerLog.ClientCancelled(Runtime.Logger, MethodName);
+            return new Status(StatusCode.Cancelled, "The call was cancelled by the client.");
+        }
         catch (Exception ex)
         {
             GrpcServerLog.HandlerFailed(Runtime.Logger, MethodName, ex);
