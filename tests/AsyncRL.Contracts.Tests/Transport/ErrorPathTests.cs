@@ -227,6 +227,19 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_MalformedTimeout_InternalAndCounted()
+    {
+        long before = _server.Metrics.Sum("asyncrl.rpc.server.protocol_errors", "error.type=bad_timeout");
+        var request = RawGrpc.Request(_server.Address, InteropMethods.Echo.FullName, RawGrpc.Frame(new EchoRequest()),
+            headers: ("grpc-timeout", "12 parsecs"));
+
+        RawResponse response = await RawGrpc.SendAsync(_raw, request);
+
+        Assert.Equal("13", response.GrpcStatus);
+        Assert.Equal(before + 1, _server.Metrics.Sum("asyncrl.rpc.server.protocol_errors", "error.type=bad_timeout"));
+    }
+
+    [Fact]
     public async Task Request_GzipCompressedMessage_IsDecompressed()
     {
         // Arrange

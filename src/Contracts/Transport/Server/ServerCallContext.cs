@@ -118,14 +118,19 @@ public sealed class ServerCallContext : IDisposable
 
     internal GrpcServerOptions Options => _options;
 
-    /// <summary>Reads the protocol headers; returns a status when the call must end before its handler runs.</summary>
-    internal Status? Start()
+    /// <summary>
+    /// Reads the protocol headers; returns a status when the call must end before its handler runs, with
+    /// the protocol error behind it (None when the refusal is not a protocol violation).
+    /// </summary>
+    internal Status? Start(out ProtocolError error)
     {
+        error = ProtocolError.None;
         var headers = HttpContext.Request.Headers;
         string? encoding = headers[GrpcProtocol.EncodingHeader];
         if (!MessageCompression.IsSupported(encoding))
         {
             HttpContext.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
+            error = ProtocolError.UnsupportedEncoding;
             return new Status(StatusCode.Unimplemented, $"Unsupported grpc-encoding '{encoding}'; supported: {GrpcProtocol.SupportedEncodings}.");
         }
         RequestEncoding = MessageCompression.IsIdentity(encoding) ? null : encoding;
@@ -134,6 +139,7 @@ public sealed class ServerCallContext : IDisposable
         if (timeoutValue is null) return null;
         if (!GrpcProtocol.TryParseTimeout(timeoutValue, out TimeSpan timeout))
         {
+            error = ProtocolError.BadTimeout;
             return new Status(StatusCode.Internal, $"Malformed grpc-timeout '{timeoutValue}'.");
         }
         // Timers take at most ~49 days; a longer deadline is no deadline in practice.

@@ -46,7 +46,7 @@ internal abstract class ServerCallHandler(GrpcServerRuntime runtime, string meth
 
     private async Task<Status> RunAsync(ServerCallContext context)
     {
-        Status? refusal = context.Start();
+        Status? refusal = context.Start(out ProtocolError protocolError);
         if (refusal is null && !allowAnonymous && Runtime.Options.Authenticator is { } authenticator)
         {
             Status verdict = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
@@ -55,8 +55,7 @@ internal abstract class ServerCallHandler(GrpcServerRuntime runtime, string meth
         if (refusal is { } refused)
         {
             GrpcServerLog.Refused(Runtime.Logger, MethodName, refused.StatusCode, refused.Detail);
-            if (refused.StatusCode is StatusCode.Unimplemented) Runtime.Telemetry.ProtocolError(ProtocolError.UnsupportedEncoding);
-            else if (refused.StatusCode is StatusCode.Internal) Runtime.Telemetry.ProtocolError(ProtocolError.BadTimeout);
+            if (protocolError != ProtocolError.None) Runtime.Telemetry.ProtocolError(protocolError);
             await FinishAsync(context, refused, completeResponse: false).ConfigureAwait(false);
             return refused;
         }
