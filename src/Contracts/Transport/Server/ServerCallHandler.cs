@@ -72,9 +72,14 @@ internal abstract class ServerCallHandler(GrpcServerRuntime runtime, string meth
             {
                 await invocation.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException)
+            catch (Exception ex)
             {
-                // Expected: the handler saw its token cancelled or the call already finished.
+                // The client already has its status. Cancellation or "call finished" is the expected ending;
+                // anything else is a handler fault worth a log line.
+                if (ex is not (OperationCanceledException or RpcException or InvalidOperationException))
+                {
+                    GrpcServerLog.HandlerFailed(Runtime.Logger, MethodName, ex);
+                }
             }
             return expired;
         }
