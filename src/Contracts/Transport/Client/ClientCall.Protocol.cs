@@ -225,6 +225,7 @@ internal sealed partial class ClientCall<TRequest, TResponse>
     private void OnDeadline()
     {
         if (_final is not null) return;
+        GrpcClientLog.DeadlineReached(_channel.Logger, _method.FullName);
         _deadlineExceeded = true;
         Cancel();
     }

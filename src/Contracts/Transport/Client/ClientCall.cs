@@ -148,8 +148,15 @@ internal sealed partial class ClientCall<TRequest, TResponse> : IClientCall
     public Exception Fail(Exception exception)
     {
         Exception translated = Translate(exception);
-        if (translated is RpcException rpc) Finish(rpc.Status, rpc.Trailers);
-        else Finish(new Status(StatusCode.Cancelled, "The call was cancelled."), Metadata.Empty);
+        if (translated is RpcException rpc)
+        {
+            GrpcClientLog.CallFailed(_channel.Logger, _method.FullName, rpc.StatusCode, rpc.Status.Detail, exception);
+            Finish(rpc.Status, rpc.Trailers);
+        }
+        else
+        {
+            Finish(new Status(StatusCode.Cancelled, "The call was cancelled."), Metadata.Empty);
+        }
         Cancel();
         return translated;
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AsyncRL.Contracts.Transport;
 
@@ -20,6 +22,7 @@ public sealed class GrpcChannel : IDisposable
     {
         Address = address;
         Options = options;
+        Logger = options.LoggerFactory?.CreateLogger("AsyncRL.Contracts.Transport.Client") ?? NullLogger.Instance;
         HttpMessageHandler handler = options.HttpHandler ?? CreateHandler(options, address.Scheme == Uri.UriSchemeHttps);
         _invoker = new HttpMessageInvoker(handler, disposeHandler: options.HttpHandler is null);
     }
@@ -28,6 +31,8 @@ public sealed class GrpcChannel : IDisposable
     public Uri Address { get; }
 
     internal GrpcChannelOptions Options { get; }
+
+    internal ILogger Logger { get; }
 
     internal HttpMessageInvoker Invoker => _invoker;
 
