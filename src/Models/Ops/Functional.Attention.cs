@@ -101,7 +101,7 @@ public static partial class Functional
             for (int h = 0; h < heads; h++)
             {
                 int cacheOff = bi * cache.Capacity * d + h * dh;
-                AttentionKernel.Forward(qkv.Data[(bi * tn * stride + h * dh)..], stride, cache.Keys[cacheOff..], d, cache.Values[cacheOff..], d,
+                AttentionKernel.Forward(qkv.Data[(bi * tn * stride + h * dh)..], stride, cache.Keys.AsSpan(cacheOff), d, cache.Values.AsSpan(cacheOff), d,
                     o.Data[(bi * tn * d + h * dh)..], d, probs.Span, tn, tk, dh, scale, start);
             }
         return o;
