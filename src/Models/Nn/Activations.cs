@@ -33,7 +33,7 @@ public sealed class Activation(ActivationKind kind) : Module<Tensor, Tensor>
     {
         switch (kind)
         {
-            case ActivationKind.Tanh: System.Numerics.Tensors.TensorPrimitives.Tanh(values, values); break;
+            case ActivationKind.Tanh: TanhKernel.Tanh(values, values); break;
             case ActivationKind.Relu: System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values); break;
             default: throw new InvalidOperationException($"Activation: unknown kind {kind}.");
         }

@@ -22,7 +22,7 @@ public sealed partial class Tensor
 
     /// <summary>Hyperbolic tangent.</summary>
     public Tensor Tanh() => Unary(this, "Tanh", 0,
-        static (x, y, _) => TensorPrimitives.Tanh(x, y),
+        static (x, y, _) => TanhKernel.Tanh(x, y),
         static (x, y, gy, gx, _) =>
         {
             // gx += gy·(1 − y²), in three SIMD passes rather than one scalar loop.
