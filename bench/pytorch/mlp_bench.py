@@ -2,30 +2,10 @@
 
 Run: python3 bench/pytorch/mlp_bench.py   (Debian: apt-get install python3-torch)
 """
-import time
 
 import torch
 
-
-def timeit(fn, budget=1.0, rounds=7):
-    for _ in range(10):
-        fn()
-    n = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        if time.perf_counter() - t > budget / rounds / 4:
-            break
-        n *= 2
-    n *= 4
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t) / n)
-    return sorted(times)[rounds // 2]
+from timing import median_time
 
 
 def main():
@@ -34,9 +14,9 @@ def main():
     mlp = torch.nn.Sequential(torch.nn.Linear(4, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64), torch.nn.Tanh(), torch.nn.Linear(64, 2))
     obs = torch.randn(1, 4)
     with torch.no_grad():
-        single = timeit(lambda: mlp(obs))
+        single = median_time(lambda: mlp(obs))
         b = torch.randn(256, 4)
-        batch = timeit(lambda: mlp(b))
+        batch = median_time(lambda: mlp(b))
     x, y = torch.randn(128, 4), torch.randn(128, 2)
     opt = torch.optim.Adam(mlp.parameters(), lr=1e-4)
 
@@ -46,7 +26,7 @@ def main():
         loss.backward()
         opt.step()
 
-    train = timeit(step)
+    train = median_time(step)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     print(f"single-observation forward : {single * 1e6:8.3f} µs")
     print(f"batch-256 forward          : {batch * 1e6:8.3f} µs")

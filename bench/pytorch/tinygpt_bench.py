@@ -9,6 +9,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from timing import median_time
+
 B, T, V, D, L, H = 8, 64, 32, 128, 2, 4
 
 
@@ -51,26 +53,6 @@ class TinyGpt(torch.nn.Module):
         return self.head(self.ln_f(x))
 
 
-def median_time(fn, seconds=3.0, rounds=5):
-    for _ in range(3):
-        fn()
-    n = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        if time.perf_counter() - t > seconds / rounds / 4:
-            break
-        n *= 2
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        times.append((time.perf_counter() - t) / n)
-    return sorted(times)[rounds // 2]
-
-
 def main():
     torch.manual_seed(1)
     torch.set_num_threads(2)
@@ -94,8 +76,8 @@ def main():
                 nxt = torch.multinomial(logits[:, -1].softmax(-1), 1)
                 logits = model(nxt, caches, step)
 
-    t_train = median_time(train)
-    t_gen = median_time(generate)
+    t_train = median_time(train, seconds=3, rounds=5)
+    t_gen = median_time(generate, seconds=3, rounds=5)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     print(f"train step (8×63 tokens)   : {t_train * 1e3:8.2f} ms  ({B * (T - 1) / t_train:10,.0f} tokens/s)")
     print(f"generate 8×63 (KV cache)   : {t_gen * 1e3:8.2f} ms  ({B * (T - 1) / t_gen:10,.0f} tokens/s)")
