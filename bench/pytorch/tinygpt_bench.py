@@ -4,7 +4,6 @@ vocabulary 32), training tokens/s and KV-cache generation tokens/s at batch 8.
 Run: python3 bench/pytorch/tinygpt_bench.py   (Debian: apt-get install python3-torch)
 """
 import math
-import time
 
 import torch
 import torch.nn.functional as F
