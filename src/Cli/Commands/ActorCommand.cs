@@ -1,0 +1,52 @@
+using System.CommandLine;
+using AsyncRL.Actors;
+using AsyncRL.Cli.Configuration;
+using AsyncRL.Models.Backend;
+
+namespace AsyncRL.Cli.Commands;
+
+/// <summary><c>asyncrl actor --learner URL</c>: an actor node that registers with a learner and streams samples to it.</summary>
+internal static class ActorCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("actor", "Run an actor node against a learner.");
+        var config = CommonOptions.Config();
+        var learner = new Option<string>("--learner") { Description = "The learner's address, http://HOST:PORT." };
+        var actors = CommonOptions.Actors();
+        var envs = CommonOptions.EnvsPerActor();
+        var sync = CommonOptions.Sync();
+        var token = CommonOptions.Token();
+        var nodeId = new Option<string?>("--node-id") { Description = "Stable node id (a restarted node with the same id keeps its actor ids)." };
+        foreach (var o in new Option[] { config, learner, actors, envs, sync, token, nodeId }) command.Options.Add(o);
+        CommandRunner.SetAction(command, config, async (s, ct) =>
+        {
+            var url = s.Get(learner);
+            if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var address))
+                throw new CliUsageException($"--learner: '{url}' is not an absolute http:// or https:// address.");
+            Gemm.SetThreads(1);
+            var node = new ActorNode(NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId)));
+            var run = node.RunAsync(ct);
+            var ticker = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+                while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                {
+                    var st = node.Stats;
+                    await Console.Out.WriteLineAsync($"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, restarts {st.Restarts}").ConfigureAwait(false);
+                }
+            }, ct);
+            try
+            {
+                var outcome = await run.ConfigureAwait(false);
+                await Console.Out.WriteLineAsync(outcome == ActorNodeOutcome.RunFinished ? "run finished" : "stopped").ConfigureAwait(false);
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AsyncRL.Algorithms.Ppo;
+using AsyncRL.Cli.Configuration;
+using AsyncRL.Environments;
+using AsyncRL.Models;
+using AsyncRL.Models.Checkpoints;
+
+namespace AsyncRL.Cli.Commands;
+
+/// <summary><c>asyncrl eval --checkpoint DIR</c>: greedy episodes with the newest verified checkpoint of a run.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("eval", "Score a run's latest checkpoint with greedy episodes.");
+        var config = CommonOptions.Config();
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A run directory (or its checkpoints/ folder)." };
+        var episodes = new Option<int>("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 20 };
+        var seed = CommonOptions.Seed();
+        foreach (var o in new Option[] { config, checkpoint, episodes, seed }) command.Options.Add(o);
+        CommandRunner.SetAction(command, config, (s, ct) =>
+        {
+            var dir = s.Get(checkpoint);
+            if (string.IsNullOrEmpty(dir)) throw new CliUsageException("--checkpoint DIR is required.");
+            var runDir = Path.GetFileName(Path.TrimEndingDirectorySeparator(dir)) == "checkpoints" ? Path.GetDirectoryName(Path.GetFullPath(dir))! : dir;
+            var (env, hidden) = ReadConfig(Path.Combine(runDir, "config.json"));
+            var problems = new List<string>();
+            var latest = new CheckpointStore(Path.Combine(runDir, "checkpoints")).TryLoadLatest(problems)
+                ?? throw new CliUsageException($"no verified checkpoint under {runDir}/checkpoints{(problems.Count > 0 ? ": " + string.Join("; ", problems) : "")}.");
+            var spec = EnvRegistry.SpecOf(env);
+            var model = new ActorCritic(spec.ObservationSize, spec.ActionCount, hidden, new Generator(0));
+            model.LoadStateDict(latest.Model.Tensors);
+            var returns = Evaluate(model, env, s.Get(episodes), s.Get(seed), ct);
+            var result = new
+            {
+                checkpoint_step = latest.Step,
+                env,
+                episodes = returns.Length,
+                return_mean = returns.Average(),
+                return_min = returns.Min(),
+                return_max = returns.Max(),
+                solved = spec.SolvedThreshold is { } t && returns.Average() >= t,
+            };
+            Console.Out.WriteLine(JsonSerializer.Serialize(result));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static (string Env, int[] Hidden) ReadConfig(string path)
+    {
+        if (!File.Exists(path)) throw new CliUsageException($"{path} not found: --checkpoint must name a run directory written by asyncrl.");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        string env = root.GetProperty("env").GetString() ?? throw new CliUsageException($"{path}: 'env' is missing.");
+        int[] hidden = [64, 64];
+        if (root.TryGetProperty("ppo", out var ppo) && ppo.TryGetProperty("hidden", out var h) && h.ValueKind == JsonValueKind.Array)
+            hidden = [.. h.EnumerateArray().Select(v => v.GetInt32())];
+        return (env, hidden);
+    }
+
+    private static double[] Evaluate(ActorCritic model, string env, int episodes, ulong seed, CancellationToken ct)
+    {
+        if (episodes < 1) throw new CliUsageException("--episodes must be at least 1.");
+        var policy = new PpoActingPolicy(model, 1);
+        var e = EnvRegistry.Create(env, new Generator(seed));
+        var obs = new float[e.Spec.ObservationSize];
+        var action = new int[1];
+        var returns = new double[episodes];
+        for (int i = 0; i < episodes; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            e.Reset(obs);
+            StepResult r;
+            do
+            {
+                policy.Greedy(obs, 1, action);
+                r = e.Step(action[0], obs);
+                returns[i] += r.Reward;
+            }
+            while (!r.Done);
+        }
+        return returns;
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using AsyncRL.Cli.Display;
+using AsyncRL.Learner;
+
+namespace AsyncRL.Cli.Commands;
+
+/// <summary><c>asyncrl learner</c>: the learner node alone, for actors in other processes or pods.</summary>
+internal static class LearnerCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("learner", "Run the learner node; actor nodes connect to it.");
+        var config = CommonOptions.Config();
+        var learner = new LearnerArgs("runs/learner");
+        var listen = new Option<string>("--listen") { Description = "Address actors connect to (h2c).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
+        var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
+        command.Options.Add(config);
+        learner.AddTo(command);
+        command.Options.Add(listen);
+        command.Options.Add(healthPort);
+        command.Options.Add(rows);
+        CommandRunner.SetAction(command, config, async (s, ct) =>
+        {
+            learner.Check(s);
+            int health = s.Get(healthPort);
+            var options = NodeFactory.Learner(s, learner, s.Get(listen), health < 0 ? null : health, s.Get(rows)) with
+            {
+                AdditionalConfig = new() { ["mode"] = "learner" },
+            };
+            await using var node = new LearnerNode(options);
+            var address = await node.StartAsync(ct).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
+            LearnerRunSummary summary;
+            try
+            {
+                summary = await new ProgressDisplay(() => node.Progress, null).RunUntilAsync(node.Completion, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                summary = await node.Completion.ConfigureAwait(false);
+            }
+            ProgressDisplay.PrintSummary(summary, node.OutDir);
+            return 0;
+        });
+        return command;
+    }
+}

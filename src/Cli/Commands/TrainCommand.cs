@@ -1,0 +1,66 @@
+using System.CommandLine;
+using AsyncRL.Actors;
+using AsyncRL.Cli.Display;
+using AsyncRL.Learner;
+using AsyncRL.Models.Backend;
+
+namespace AsyncRL.Cli.Commands;
+
+/// <summary>
+/// <c>asyncrl train</c>: the embedded default — a learner and an actor node in one process, talking
+/// real gRPC over loopback, until the task is solved or the step budget is spent.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("train", "Train with a learner and actors in this process (real gRPC over loopback).");
+        var config = CommonOptions.Config();
+        var learner = new LearnerArgs("runs/train");
+        var actors = CommonOptions.Actors();
+        var envs = CommonOptions.EnvsPerActor();
+        var sync = CommonOptions.Sync();
+        command.Options.Add(config);
+        learner.AddTo(command);
+        command.Options.Add(actors);
+        command.Options.Add(envs);
+        command.Options.Add(sync);
+        CommandRunner.SetAction(command, config, async (s, ct) =>
+        {
+            learner.Check(s);
+            int actorCount = s.Get(actors), envsPerActor = s.Get(envs);
+            if (actorCount < 1 || envsPerActor < 1) throw new CliUsageException("--actors and --envs-per-actor must be at least 1.");
+            // Learner and actors share two cores: one BLAS thread each keeps them from fighting.
+            Gemm.SetThreads(1);
+            int rows = actorCount * envsPerActor * NodeFactory.Ppo(1).RolloutLength;
+            var learnerOptions = NodeFactory.Learner(s, learner, "http://127.0.0.1:0", healthPort: null, rowsPerUpdate: rows) with
+            {
+                AdditionalConfig = new() { ["actors"] = actorCount, ["envs_per_actor"] = envsPerActor, ["sync"] = s.Get(sync), ["mode"] = "train" },
+            };
+            await using var node = new LearnerNode(learnerOptions);
+            var address = await node.StartAsync(ct).ConfigureAwait(false);
+            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));
+            using var stopActors = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var acting = actorNode.RunAsync(stopActors.Token);
+            var display = new ProgressDisplay(() => node.Progress, () => actorNode.Stats);
+            LearnerRunSummary summary;
+            try
+            {
+                summary = await display.RunUntilAsync(node.Completion, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                summary = await node.Completion.ConfigureAwait(false);
+            }
+            finally
+            {
+                await stopActors.CancelAsync().ConfigureAwait(false);
+                try { await acting.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            }
+            ProgressDisplay.PrintSummary(summary, node.OutDir);
+            return 0;
+        });
+        return command;
+    }
+}
