@@ -104,7 +104,12 @@ internal sealed class LearnerSession : IDisposable
         _ended.Cancel();
     }
 
-    public void Dispose() => _ended.Dispose();
+    public void Dispose()
+    {
+        // A renewal still retrying in the background (the learner down while the node stops) ends here.
+        _ended.Cancel();
+        _ended.Dispose();
+    }
 
     private async Task<Registration?> RenewCoreAsync(int generation)
     {

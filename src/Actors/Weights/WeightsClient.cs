@@ -59,12 +59,6 @@ internal sealed class WeightsClient
         get { lock (_gate) return _current; }
     }
 
-    /// <summary>Newest version the learner is known to have.</summary>
-    public long Latest
-    {
-        get { lock (_gate) return _latest; }
-    }
-
     /// <summary>Completes once the first version is installed (acting starts then).</summary>
     public Task WaitForFirstAsync(CancellationToken cancellationToken) => _first.Task.WaitAsync(cancellationToken);
 
