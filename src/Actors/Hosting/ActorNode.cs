@@ -1,0 +1,181 @@
+using System.Reflection;
+using AsyncRL.Actors.Hosting;
+using AsyncRL.Actors.Rollout;
+using AsyncRL.Actors.Sending;
+using AsyncRL.Actors.Supervision;
+using AsyncRL.Actors.Telemetry;
+using AsyncRL.Actors.Weights;
+using AsyncRL.Algorithms;
+using AsyncRL.Contracts.Transport;
+using AsyncRL.Contracts.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AsyncRL.Actors;
+
+/// <summary>
+/// An actor node (DESIGN.md §4): registers with the learner, then runs the weights client, one sample sender
+/// and one supervised rollout actor per actor id, until the caller cancels or the learner says the run
+/// finished. The whole data flow is wired in <see cref="RunSessionAsync"/>.
+/// </summary>
+public sealed class ActorNode
+{
+    private static readonly string ClientVersion =
+        typeof(ActorNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private readonly ActorNodeOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ActorInstrumentation _instrumentation;
+    private readonly Lock _gate = new();
+    private IReadOnlyList<ActorSlot> _slots = [];
+    private string? _runId;
+    private long _actingSince;
+    private int _started;
+
+    /// <summary>A node with the given options; logs to <paramref name="loggerFactory"/>, measures into <paramref name="instrumentation"/>.</summary>
+    public ActorNode(ActorNodeOptions options, ILoggerFactory? loggerFactory = null, ActorInstrumentation? instrumentation = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("AsyncRL.Actors");
+        _instrumentation = instrumentation ?? new ActorInstrumentation();
+    }
+
+    /// <summary>The node's progress so far.</summary>
+    public ActorNodeStats Stats
+    {
+        get
+        {
+            ActorTotals totals = _instrumentation.Totals();
+            IReadOnlyList<ActorSlot> slots;
+            string? runId;
+            long since;
+            lock (_gate) (slots, runId, since) = (_slots, _runId, _actingSince);
+            double seconds = since == 0 ? 0 : _options.TimeProvider.GetElapsedTime(since).TotalSeconds;
+            return new ActorNodeStats(runId, totals.EnvSteps, seconds > 0 ? totals.EnvSteps / seconds : 0, totals.Episodes,
+                totals.PolicyVersion, totals.LearnerVersion, totals.Restarts, totals.BatchesSent, totals.BatchesAccepted,
+                totals.BatchesDuplicate, totals.BatchesRejected, totals.WeightsRejected,
+                [.. slots.Select(s => new ActorStats(s.ActorId, s.Restarts, s.Sender.LastSeq, s.Sender.Unacked))]);
+        }
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled or the learner ends the run. Waits for the
+    /// learner as long as it takes (with backoff); follows it through restarts. Throws for what retrying cannot
+    /// cure: a refused token, an algorithm or environment this node cannot run.
+    /// </summary>
+    public async Task<ActorNodeOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("An actor node runs once.");
+        ActorLog.NodeStarting(_logger, _options.NodeId, _options.LearnerAddress, _options.Actors, _options.EnvsPerActor);
+        using var channel = GrpcChannel.ForAddress(_options.LearnerAddress, new GrpcChannelOptions
+        {
+            BearerToken = _options.AuthToken,
+            TimeProvider = _options.TimeProvider,
+            LoggerFactory = _loggerFactory,
+        });
+        var request = new RegisterRequest
+        {
+            NodeId = _options.NodeId,
+            ActorCount = (uint)_options.Actors,
+            EnvsPerActor = (uint)_options.EnvsPerActor,
+            Capabilities = { "weights.bf16" },
+            ClientVersion = ClientVersion,
+        };
+        while (true)
+        {
+            using var session = new LearnerSession(channel, request, _options, _instrumentation, _logger);
+            SessionEnd end = await RunSessionAsync(session, cancellationToken).ConfigureAwait(false);
+            if (end == SessionEnd.RunChanged && !cancellationToken.IsCancellationRequested) continue; // a new run: start over
+            var outcome = end == SessionEnd.RunFinished ? ActorNodeOutcome.RunFinished : ActorNodeOutcome.Cancelled;
+            ActorLog.NodeStopped(_logger, outcome, _instrumentation.Totals().EnvSteps);
+            return outcome;
+        }
+    }
+
+    /// <summary>One run: register, then weights client + senders + supervised actors until the session ends.</summary>
+    private async Task<SessionEnd> RunSessionAsync(LearnerSession session, CancellationToken cancellationToken)
+    {
+        Registration? registration;
+        try
+        {
+            registration = await session.RegisterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return SessionEnd.None;
+        }
+        if (registration is null) return session.End;
+
+        RunSpec spec = registration.Spec ?? throw new InvalidDataException("The learner's registration reply has no run spec.");
+        uint lag = _options.Lag ?? spec.Lag;
+        if (_options.Sync && lag > 0)
+            throw new InvalidOperationException($"Sync mode needs lag 0 (got {lag}): the version after v only comes {lag} updates later, from samples sync mode would be waiting to generate.");
+        if (registration.Reply.ActorIds.Count != _options.Actors)
+            ActorLog.ActorCountMismatch(_logger, _options.Actors, registration.Reply.ActorIds.Count);
+
+        using IActorAlgorithm probe = _options.AlgorithmFactory(spec, new ActorAlgorithmSettings($"{_options.NodeId}/probe", spec.Seed, 1));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Ended);
+        ActorSlot[] slots = [.. registration.Reply.ActorIds.Select((id, i) => new ActorSlot(i, id,
+            new SampleSender(id, session, registration, _options.MaxUnackedBatches, _options.Reconnect, _instrumentation, _logger, _options.TimeProvider)))];
+        lock (_gate) (_slots, _runId) = (slots, registration.RunId);
+
+        var weights = new WeightsClient(session,
+            new WeightsClientSettings(_options.NodeId, lag, _options.WeightsEncoding ?? spec.WeightsEncoding, _options.FetchTimeout),
+            new WeightsValidator(probe.Policy),
+            installed => { foreach (ActorSlot slot in slots) slot.Mailbox.Post(new NewWeights(installed)); },
+            _instrumentation, _logger, _options.Reconnect, _options.TimeProvider);
+        session.Renewed += renewed => weights.Rebase(renewed.LatestPolicyVersion);
+
+        var supervisor = new ActorSupervisor(slots,
+            (slot, incarnation) => new RolloutActor(slot,
+                () => _options.AlgorithmFactory(spec, new ActorAlgorithmSettings(slot.ActorId, ActorSeed.Derive(spec.Seed, slot.ActorId, incarnation), _options.EnvsPerActor)),
+                () => weights.Current, _options.Sync, _instrumentation, _logger),
+            _options.Restart, _options.TimeProvider, _instrumentation, _logger);
+
+        List<Task> components = [weights.RunAsync(registration.LatestPolicyVersion, stop.Token), .. slots.Select(s => s.Sender.RunAsync(stop.Token))];
+        try
+        {
+            // UpdateAndWait: acting starts with the first version; a component failing first ends the wait too.
+            Task first = weights.WaitForFirstAsync(stop.Token);
+            await Task.WhenAny(components.Append(first)).ConfigureAwait(false);
+            if (first.IsCompletedSuccessfully)
+            {
+                lock (_gate) _actingSince = _options.TimeProvider.GetTimestamp();
+                ActorLog.ActingStarted(_logger, weights.Current!.Version);
+                components.Add(supervisor.RunAsync(stop.Token));
+            }
+            // Runs until the caller cancels, the run ends, or a component fails in a way retrying cannot cure.
+            await Task.WhenAny(components.Append(Task.Delay(Timeout.Infinite, stop.Token))).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (ActorSlot slot in slots) slot.Mailbox.Stop("node stopping");
+            await Task.WhenAll(components.Select(SwallowCancellation)).ConfigureAwait(false);
+            foreach (ActorSlot slot in slots) slot.Sender.Dispose();
+        }
+        Task? failed = components.FirstOrDefault(t => t.IsFaulted);
+        if (failed is not null) await failed.ConfigureAwait(false); // rethrows the component's failure
+        return session.End;
+    }
+
+    private static async Task SwallowCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+        catch (Exception)
+        {
+            // Observed (and rethrown) by RunSessionAsync after every component stopped.
+        }
+    }
+}

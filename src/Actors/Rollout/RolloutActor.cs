@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using AsyncRL.Actors.Telemetry;
+using AsyncRL.Actors.Weights;
+using AsyncRL.Algorithms;
+using AsyncRL.Models.Nn;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncRL.Actors.Rollout;
+
+/// <summary>
+/// One incarnation of a rollout actor: a loop on its own thread that owns its algorithm (vector env and policy
+/// copy), swaps in new weights from its mailbox between fragments, and hands each fragment to its sender.
+/// Acting never waits for weights except before the first version and, in sync mode, for a version newer than
+/// the one the last fragment was pushed with. A fault ends the incarnation; the supervisor decides what next.
+/// </summary>
+internal sealed class RolloutActor
+{
+    private readonly ActorSlot _slot;
+    private readonly Func<IActorAlgorithm> _createAlgorithm;
+    private readonly Func<PolicyWeights?> _currentWeights;
+    private readonly bool _sync;
+    private readonly ActorInstrumentation _instrumentation;
+    private readonly ILogger _logger;
+    private volatile bool _progressed;
+
+    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, bool sync,
+        ActorInstrumentation instrumentation, ILogger logger)
+    {
+        _slot = slot;
+        _createAlgorithm = createAlgorithm;
+        _currentWeights = currentWeights;
+        _sync = sync;
+        _instrumentation = instrumentation;
+        _logger = logger;
+    }
+
+    /// <summary>Whether this incarnation handed at least one fragment to its sender.</summary>
+    public bool Progressed => _progressed;
+
+    /// <summary>Runs the loop on a dedicated thread; completes when it stops, faults with the actor's fault.</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(cancellationToken);
+                completion.SetResult();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                completion.SetResult();
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+            }
+        })
+        {
+            // CPU-bound acting gets its own thread rather than starving the thread pool the streams run on.
+            IsBackground = true,
+            Name = $"rollout {_slot.ActorId}",
+        };
+        thread.Start();
+        return completion.Task;
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        using IActorAlgorithm algorithm = _createAlgorithm();
+        PolicyWeights? applied = null;
+        if (_currentWeights() is { } current) applied = Apply(algorithm.Policy, current, applied);
+        long pushedWith = 0; // Sequence of the weights the last fragment was pushed with
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!DrainMailbox(algorithm.Policy, ref applied)) return;
+            bool mustWait = applied is null || (_sync && applied.Sequence <= pushedWith);
+            if (mustWait)
+            {
+                if (!WaitForMail(cancellationToken)) return;
+                continue;
+            }
+
+            ActorFragment fragment;
+            ActivityContext rolloutContext;
+            using (Activity? rollout = ActorInstrumentation.ActivitySource.StartActivity("rollout"))
+            {
+                rollout?.SetTag("asyncrl.actor.id", _slot.ActorId);
+                rollout?.SetTag("asyncrl.policy_version", applied!.Version);
+                fragment = algorithm.Collect(applied!.Version);
+                rollout?.SetTag("asyncrl.env_steps", fragment.EnvSteps);
+                rollout?.SetTag("asyncrl.episodes", fragment.EpisodeCount);
+                rolloutContext = rollout?.Context ?? default;
+            }
+            _instrumentation.EnvSteps(fragment.EnvSteps, fragment.EpisodeCount);
+            foreach (var episode in fragment.Batch.FinishedEpisodes) _instrumentation.EpisodeReturn(episode.EpisodeReturn);
+
+            _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // blocks while the window is full
+            pushedWith = applied.Sequence;
+            _progressed = true;
+        }
+    }
+
+    /// <summary>Applies the newest weights waiting in the mailbox; false when told to stop.</summary>
+    private bool DrainMailbox(Module policy, ref PolicyWeights? applied)
+    {
+        while (_slot.Mailbox.Reader.TryRead(out ActorMessage? message))
+        {
+            switch (message)
+            {
+                case StopActor stop:
+                    ActorLog.ActorStopping(_logger, _slot.ActorId, stop.Reason);
+                    return false;
+                case NewWeights { Weights: var weights }:
+                    applied = Apply(policy, weights, applied);
+                    break;
+            }
+        }
+        return !_slot.Mailbox.Reader.Completion.IsCompleted;
+    }
+
+    /// <summary>Blocks this actor's own thread until a message arrives; false when the mailbox was closed.</summary>
+    private bool WaitForMail(CancellationToken cancellationToken) =>
+        _slot.Mailbox.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    private PolicyWeights Apply(Module policy, PolicyWeights weights, PolicyWeights? applied)
+    {
+        // The mailbox may still hold versions older than the one a restarted incarnation started from.
+        if (applied is not null && weights.Sequence <= applied.Sequence) return applied;
+        ModuleWeights.Apply(policy, weights.Blob.Span, weights.Parameters, weights.Encoding);
+        ActorLog.ActorSwappedWeights(_logger, _slot.ActorId, weights.Version);
+        return weights;
+    }
+}

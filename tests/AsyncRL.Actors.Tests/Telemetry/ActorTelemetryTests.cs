@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AsyncRL.Actors.Tests.Support;
+
+namespace AsyncRL.Actors.Tests.Telemetry;
+
+public sealed class ActorTelemetryTests
+{
+    [Fact]
+    public async Task Rollout_TraceContextTravelsInTheBatch_AndPushIsItsChild()
+    {
+        // Arrange: record this source's spans (other tests' nodes share it: match on our trace ids)
+        var stopped = new ConcurrentQueue<Activity>();
+        var pushStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ActorInstrumentation.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                stopped.Enqueue(activity);
+                if (activity.OperationName == "push") pushStopped.TrySetResult();
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var learner = new FakeLearner(TestRuns.Spec());
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address));
+
+        // Act: the ack of a batch ends its push span
+        Received received = await learner.NextAsync();
+        await learner.NextAsync(r => r.Batch.Seq >= 6); // room for seq 6 needs the acks of 1 and 2
+        await pushStopped.Task.Within();
+
+        // Assert
+        string traceparent = received.Batch.TraceContext.Traceparent;
+        string[] parts = traceparent.Split('-');
+        Assert.Equal(4, parts.Length);
+        Activity rollout = Assert.Single(stopped, a => a.OperationName == "rollout" && a.TraceId.ToHexString() == parts[1]);
+        Assert.Equal(parts[2], rollout.SpanId.ToHexString());
+        Assert.Equal(0L, rollout.GetTagItem("asyncrl.policy_version"));
+        Activity push = Assert.Single(stopped, a => a.OperationName == "push" && a.ParentSpanId == rollout.SpanId);
+        Assert.Equal(ActivityKind.Client, push.Kind);
+        Assert.Equal("accepted", push.GetTagItem("asyncrl.ack.status"));
+        Assert.Contains(stopped, a => a.OperationName == "sync_weights" && Equals(a.GetTagItem("asyncrl.policy_version"), 0L));
+    }
+
+    [Fact]
+    public async Task Instruments_CountEnvStepsBatchesAndVersion()
+    {
+        // Arrange
+        using var instrumentation = new ActorInstrumentation();
+        var totals = new ConcurrentDictionary<string, long>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == instrumentation.Meter) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string key = instrument.Name;
+            foreach (var tag in tags) key += $"|{tag.Key}={tag.Value}";
+            totals.AddOrUpdate(key, value, (_, sum) => instrument is Gauge<long> ? value : sum + value);
+        });
+        meters.Start();
+        var learner = new FakeLearner(TestRuns.Spec());
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address), instrumentation);
+
+        // Act: seq 6 needs room from the acks of 1 and 2
+        await learner.NextAsync(r => r.Batch.Seq >= 6);
+
+        // Assert
+        Assert.True(totals["asyncrl.actor.env_steps"] >= 6 * 8);
+        Assert.True(totals["asyncrl.actor.batches|status=accepted"] >= 2);
+        Assert.Equal(0, totals["asyncrl.actor.policy_version"]);
+        Assert.True(totals["asyncrl.actor.batches.sent|resend=False"] >= 5);
+    }
+}
