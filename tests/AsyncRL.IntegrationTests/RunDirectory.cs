@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace AsyncRL.IntegrationTests;
+
+/// <summary>Reads a run directory (DESIGN.md §7) the way a user's script would.</summary>
+internal sealed class RunDirectory(string path)
+{
+    public string Path { get; } = path;
+
+    public static RunDirectory CreateTemp(string name)
+    {
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"asyncrl-it-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return new RunDirectory(dir);
+    }
+
+    public JsonElement Summary()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, "summary.json")));
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Every complete line of metrics.jsonl so far (a line being written is skipped).</summary>
+    public IReadOnlyList<JsonElement> Metrics()
+    {
+        var file = System.IO.Path.Combine(Path, "metrics.jsonl");
+        if (!File.Exists(file)) return [];
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var result = new List<JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                result.Add(doc.RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+                // the writer is mid-line
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Polls metrics.jsonl until <paramref name="condition"/> holds; fails with the process output after the timeout.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForMetricsAsync(Func<IReadOnlyList<JsonElement>, bool> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var m = Metrics();
+            if (m.Count > 0 && condition(m)) return m;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"metrics condition not met within {timeout} ({Metrics().Count} lines). Output:\n{diagnostics()}");
+    }
+}

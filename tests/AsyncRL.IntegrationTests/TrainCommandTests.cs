@@ -1,0 +1,47 @@
+namespace AsyncRL.IntegrationTests;
+
+/// <summary>The README's run command, as a user runs it: a process, a run directory, an exit code.</summary>
+public sealed class TrainCommandTests
+{
+    [Fact]
+    public async Task Train_EmbeddedPpo_SolvesCartPole_AndWritesTheRunDirectory()
+    {
+        var run = RunDirectory.CreateTemp("train");
+        using var cli = CliProcess.Start(null, "train", "--out", run.Path, "--seed", "1", "--steps", "600000");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, cli.Output);
+
+        var summary = run.Summary();
+        Assert.True(summary.GetProperty("solved").GetBoolean(), cli.Output);
+        Assert.True(summary.GetProperty("final_return_mean").GetDouble() >= 475, summary.ToString());
+        Assert.Equal("ppo", summary.GetProperty("algo").GetString());
+        var metrics = run.Metrics();
+        Assert.NotEmpty(metrics);
+        foreach (var key in new[] { "time_s", "env_steps", "update", "policy_version", "staleness_mean", "staleness_max", "samples_per_s", "loss" })
+            Assert.True(metrics[^1].TryGetProperty(key, out _), $"metrics.jsonl lacks {key}: {metrics[^1]}");
+        Assert.True(File.Exists(Path.Combine(run.Path, "config.json")));
+        Assert.True(Directory.Exists(Path.Combine(run.Path, "checkpoints")));
+    }
+
+    [Fact]
+    public async Task Train_Lag8_StillLearns_AndStalenessIsAboutEight()
+    {
+        var run = RunDirectory.CreateTemp("lag8");
+        using var cli = CliProcess.Start(null, "train", "--out", run.Path, "--seed", "2", "--lag", "8", "--steps", "1000000");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(5)) == 0, cli.Output);
+
+        var metrics = run.Metrics();
+        var late = metrics.Skip(metrics.Count / 2).Select(m => m.GetProperty("staleness_mean").GetDouble()).ToList();
+        Assert.NotEmpty(late);
+        Assert.InRange(late.Average(), 7.5, 10.0);
+        var summary = run.Summary();
+        Assert.True(summary.GetProperty("final_return_mean").GetDouble() >= 400, summary.ToString());
+    }
+
+    [Fact]
+    public async Task Train_UnknownAlgorithm_ExitsWithUsageError()
+    {
+        using var cli = CliProcess.Start(null, "train", "--algo", "sac", "--out", RunDirectory.CreateTemp("bad").Path);
+        Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("--algo sac", cli.Output, StringComparison.Ordinal);
+    }
+}
