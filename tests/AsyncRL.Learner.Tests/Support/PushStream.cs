@@ -20,7 +20,7 @@ internal sealed class PushStream : IAsyncDisposable
     public Task WriteAsync(SampleBatch batch) => _call.RequestStream.WriteAsync(batch).Within();
 
     /// <summary>The next ack (null when the stream ended), as a task that may be left pending.</summary>
-    public async Task<PushAck?> NextAckAsync() => await _acks.MoveNextAsync() ? _acks.Current : null;
+    public async Task<PushAck?> NextAckAsync() => await Next() ? _acks.Current : null;
 
     /// <summary>Sends a batch and waits for its ack.</summary>
     public async Task<PushAck> SendAsync(SampleBatch batch)
@@ -29,9 +29,25 @@ internal sealed class PushStream : IAsyncDisposable
         return await NextAckAsync().Within() ?? throw new InvalidOperationException("The stream ended without an ack.");
     }
 
+    private Task<bool>? _pending;
+
+    private Task<bool> Next() => _pending = _acks.MoveNextAsync().AsTask();
+
     public async ValueTask DisposeAsync()
     {
-        await _acks.DisposeAsync();
+        // Cancel first: an enumerator cannot be disposed while a read is pending, and the read ends with the call.
         _call.Dispose();
+        if (_pending is { } pending)
+        {
+            try
+            {
+                await pending.WaitAsync(TestTimeouts.Default);
+            }
+            catch (Exception e) when (e is RpcException or OperationCanceledException)
+            {
+                // the cancellation just caused
+            }
+        }
+        await _acks.DisposeAsync();
     }
 }

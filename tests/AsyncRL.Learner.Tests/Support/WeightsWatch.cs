@@ -22,15 +22,31 @@ internal sealed class WeightsWatch : IAsyncDisposable
     public async Task<WeightsAssembler?> NextAsync()
     {
         var assembler = new WeightsAssembler();
-        while (await _chunks.MoveNextAsync())
+        while (await Next())
             if (assembler.Add(_chunks.Current)) return assembler;
         return null;
     }
 
+    private Task<bool>? _pending;
+
+    private Task<bool> Next() => _pending = _chunks.MoveNextAsync().AsTask();
+
     public async ValueTask DisposeAsync()
     {
-        await _chunks.DisposeAsync();
+        // Cancel first: an enumerator cannot be disposed while a read is pending, and the read ends with the call.
         _call.Dispose();
+        if (_pending is { } pending)
+        {
+            try
+            {
+                await pending.WaitAsync(TestTimeouts.Default);
+            }
+            catch (Exception e) when (e is RpcException or OperationCanceledException)
+            {
+                // the cancellation just caused
+            }
+        }
+        await _chunks.DisposeAsync();
     }
 
     /// <summary>All chunks of one GetWeights call, assembled.</summary>
