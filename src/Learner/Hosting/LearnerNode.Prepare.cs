@@ -18,6 +18,19 @@ public sealed partial class LearnerNode
     private LearnerRuntime Prepare()
     {
         var runDirectory = new RunDirectory(_options.OutDir);
+        try
+        {
+            return Prepare(runDirectory);
+        }
+        catch
+        {
+            runDirectory.Dispose();
+            throw;
+        }
+    }
+
+    private LearnerRuntime Prepare(RunDirectory runDirectory)
+    {
         var checkpoints = new LearnerCheckpoints(runDirectory.CheckpointsPath, _options.CheckpointKeep, _time);
         var progress = new RunProgress();
         var dedup = new Deduplicator();

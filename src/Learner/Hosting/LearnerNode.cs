@@ -103,27 +103,55 @@ public sealed partial class LearnerNode : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_stopped, this);
             if (_started) throw new InvalidOperationException("The learner node has already been started.");
             _started = true;
-            var runtime = _runtime = Prepare();
-            _loop = new UpdateLoop(runtime);
-            _loop.Publish(runtime.Progress.PolicyVersion);
-            var service = new LearnerService(
-                new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
-                _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
-            (_app, Address) = await StartServerAsync(service, cancellationToken).ConfigureAwait(false);
-            if (_options.HealthPort is { } healthPort)
-                (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
-            _health.SetStatus("", ServingStatus.Serving);
-            _health.SetStatus(Contracts.V1.LearnerMethods.ServiceName, ServingStatus.Serving);
-
-            runtime.Clock.Start(_restoredSeconds);
-            _loopTask = Task.Run(RunLoopAsync, CancellationToken.None);
-            LearnerLog.Listening(_logger, runtime.RunId, Address, _algorithm.Name, _env.Id, _options.Seed);
-            return Address;
+            try
+            {
+                return await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await AbandonStartAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         finally
         {
             _lifecycle.Release();
         }
+    }
+
+    private async Task<Uri> StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var runtime = _runtime = Prepare();
+        _loop = new UpdateLoop(runtime);
+        _loop.Publish(runtime.Progress.PolicyVersion);
+        var service = new LearnerService(
+            new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
+            _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
+        (_app, Address) = await StartServerAsync(service, cancellationToken).ConfigureAwait(false);
+        if (_options.HealthPort is { } healthPort)
+            (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
+        _health.SetStatus("", ServingStatus.Serving);
+        _health.SetStatus(Contracts.V1.LearnerMethods.ServiceName, ServingStatus.Serving);
+
+        runtime.Clock.Start(_restoredSeconds);
+        _loopTask = Task.Run(RunLoopAsync, CancellationToken.None);
+        LearnerLog.Listening(_logger, runtime.RunId, Address, _algorithm.Name, _env.Id, _options.Seed);
+        return Address;
+    }
+
+    /// <summary>A start that failed half way leaves nothing listening or open; the node cannot be started again.</summary>
+    private async Task AbandonStartAsync()
+    {
+        _stopped = true;
+        foreach (var app in new[] { _app, _healthApp })
+        {
+            if (app is null) continue;
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+        (_app, _healthApp) = (null, null);
+        _runtime?.RunDirectory.Dispose();
+        (_runtime, _loop) = (null, null);
     }
 
     /// <summary>

@@ -25,7 +25,9 @@ internal sealed partial class LearnerService
                 // one with GetWeights), so a backlog of old versions would only delay them.
                 if (latest is not null && latest.Version > sent)
                 {
-                    await SendAsync(latest, encoding, maxChunkBytes, chunks, ending.Token).ConfigureAwait(false);
+                    // Written with the call's own token: cutting a message in half at the end of the run would
+                    // leave the actor a broken stream instead of a clean end.
+                    await SendAsync(latest, encoding, maxChunkBytes, chunks, context.CancellationToken).ConfigureAwait(false);
                     sent = latest.Version;
                 }
                 await next.WaitAsync(ending.Token).ConfigureAwait(false);

@@ -147,8 +147,11 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
             activity.SetTag("asyncrl.staleness.max", result.Staleness.Max);
         }
 
-        if (progress.Updates % _rt.Options.PublishEvery == 0) Publish(learnerVersion + 1);
-        WriteMetrics(result, seconds);
+        // The metrics line is written before the version goes out, so whoever sees the version sees its line.
+        bool publish = progress.Updates % _rt.Options.PublishEvery == 0;
+        WriteMetrics(result, seconds, publish ? learnerVersion + 1 : learnerVersion);
+        if (publish) Publish(learnerVersion + 1);
+        PublishSnapshot();
         if (CheckpointDue()) SaveCheckpoint();
     }
 
@@ -159,7 +162,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         return o.CheckpointInterval > TimeSpan.Zero && _rt.Clock.Seconds - _lastCheckpointSeconds >= o.CheckpointInterval.TotalSeconds;
     }
 
-    private void WriteMetrics(LearnerUpdateResult result, double updateSeconds)
+    private void WriteMetrics(LearnerUpdateResult result, double updateSeconds, long policyVersion)
     {
         var p = _rt.Progress;
         double now = _rt.Clock.Seconds;
@@ -169,7 +172,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
             new("time_s", now),
             new("env_steps", p.EnvSteps),
             new("update", p.Updates),
-            new("policy_version", p.PolicyVersion),
+            new("policy_version", policyVersion),
             new("staleness_min", result.Staleness.Min),
             new("staleness_mean", result.Staleness.Mean),
             new("staleness_max", result.Staleness.Max),

@@ -71,7 +71,7 @@ public sealed class WeightsTests
         await using var push = new PushStream(learner.Client);
         for (ulong seq = 1; seq <= 3; seq++)
         {
-            await push.SendAsync(fragments.Batch(registered, seq, version: (long)seq - 1));
+            await push.SendAsync(fragments.Batch(registered, seq));
         }
         while ((await watch.NextAsync().Within())!.Version < 3)
         {
