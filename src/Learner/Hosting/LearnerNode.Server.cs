@@ -1,3 +1,4 @@
+using System.Net;
 using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Service;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Net;
 
 namespace AsyncRL.Learner;
 
