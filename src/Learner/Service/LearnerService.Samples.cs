@@ -10,6 +10,9 @@ namespace AsyncRL.Learner.Service;
 
 internal sealed partial class LearnerService
 {
+    /// <summary>Environment steps one row may account for (frame skip, agents per step) before a batch is implausible.</summary>
+    private const ulong MaxEnvStepsPerRow = 1024;
+
     public async Task PushSamplesAsync(IAsyncEnumerable<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
     {
         EnsureRunning();
@@ -106,6 +109,9 @@ internal sealed partial class LearnerService
     {
         string? reason = _algorithm.Schema.Validate(batch, version);
         if (reason is not null) return (null, reason);
+        // env_steps feeds the step budget; a wild value would end (or wrap) the run.
+        if (batch.EnvSteps > MaxEnvStepsPerRow * (ulong)batch.RowCount)
+            return (null, $"env_steps {batch.EnvSteps} is more than {MaxEnvStepsPerRow} per row for {batch.RowCount} rows");
         for (int i = 0; i < batch.FinishedEpisodes.Count; i++)
         {
             var episode = batch.FinishedEpisodes[i];

@@ -45,11 +45,12 @@ public sealed class PushSamplesTests
             (fragments.Batch(registered, 7, version: 3), "policy_version 3 is from the future (learner is at 0)"),
             (fragments.OfRun(registered, 8, "other-run"), "run_id 'other-run' is not this run's"),
             (fragments.Batch(registered, 0), "seq is 0"),
+            (Fragments.Tweak(fragments.Batch(registered, 10), b => b.EnvSteps = ulong.MaxValue), "env_steps 18446744073709551615 is more than 1024 per row"),
         ];
 
         var acks = new List<PushAck>();
         foreach (var (batch, _) in bad) acks.Add(await push.SendAsync(batch));
-        var good = await push.SendAsync(fragments.Batch(registered, 9));
+        var good = await push.SendAsync(fragments.Batch(registered, 11));
         var next = await watch.NextAsync().Within();
 
         for (int i = 0; i < bad.Length; i++)

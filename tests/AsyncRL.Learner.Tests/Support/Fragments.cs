@@ -46,6 +46,13 @@ internal sealed class Fragments
         return batch;
     }
 
+    /// <summary>The batch after <paramref name="change"/>.</summary>
+    public static SampleBatch Tweak(SampleBatch batch, Action<SampleBatch> change)
+    {
+        change(batch);
+        return batch;
+    }
+
     public static Tensor Float32(int rows, int width, float fill = 0)
     {
         var values = new float[rows * width];

@@ -5,11 +5,12 @@ using AsyncRL.Environments;
 using AsyncRL.Learner.Service;
 using AsyncRL.Learner.Tests.Support;
 using AsyncRL.Models;
+using Xunit.Abstractions;
 using EnvEpisode = AsyncRL.Environments.EpisodeStats;
 
 namespace AsyncRL.Learner.Tests.Training;
 
-public sealed class LearningTests
+public sealed class LearningTests(ITestOutputHelper output)
 {
     /// <summary>
     /// The whole learner over real gRPC: a test-side actor (collector + LearnerClient) acts with the newest
@@ -49,6 +50,7 @@ public sealed class LearningTests
             weights = await watch.NextAsync().Within();
         }
         var summary = await learner.Node.Completion.Within();
+        output.WriteLine($"solved at {summary.SolvedAtEnvSteps} env steps, {summary.SolvedAtSeconds:F1} s, {summary.Updates} updates, mean return {summary.FinalReturnMean:F1}");
 
         Assert.Equal("solved", summary.Reason);
         Assert.True(summary.Solved);
