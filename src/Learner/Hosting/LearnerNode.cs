@@ -43,6 +43,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
     private WebApplication? _healthApp;
     private bool _started;
     private bool _stopped;
+    private int _disposed;
 
     /// <summary>A node running the algorithm <paramref name="options"/> names.</summary>
     public LearnerNode(LearnerNodeOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -190,12 +191,14 @@ public sealed partial class LearnerNode : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await StopAsync().ConfigureAwait(false);
         if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
         if (_healthApp is not null) await _healthApp.DisposeAsync().ConfigureAwait(false);
         _runtime?.RunDirectory.Dispose();
         _lifetime.Dispose();
         _loopStop.Dispose();
+        _lifecycle.Dispose();
         Instrumentation.Dispose();
     }
 
