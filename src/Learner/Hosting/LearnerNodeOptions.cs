@@ -61,8 +61,12 @@ public sealed record LearnerNodeOptions
     /// <summary>Batches the ingestion queue holds before acks (and so credits) are withheld.</summary>
     public int IngestQueueCapacity { get; init; } = 16;
 
-    /// <summary>Versions retained for GetWeights; at least <see cref="Lag"/> + 1 are kept whatever this says.</summary>
-    public int WeightsHistory { get; init; } = 4;
+    /// <summary>
+    /// Versions retained for GetWeights; at least <see cref="Lag"/> + 1 are kept whatever this says. Generous
+    /// by default: a fast learner publishes many versions while a lagged actor's fetch is on its way, and a
+    /// version gone by then leaves that actor on older weights (measured: staleness 27 instead of 143 at lag 4).
+    /// </summary>
+    public int WeightsHistory { get; init; } = 64;
 
     /// <summary>The weights encoding the run spec asks actors to fetch.</summary>
     public WeightsEncoding WeightsEncoding { get; init; } = WeightsEncoding.F32;
