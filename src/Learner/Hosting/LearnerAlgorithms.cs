@@ -1,0 +1,25 @@
+using AsyncRL.Algorithms;
+using AsyncRL.Algorithms.Ppo;
+using AsyncRL.Environments;
+
+namespace AsyncRL.Learner;
+
+/// <summary>The algorithms a learner node can run, by their CLI name.</summary>
+public static class LearnerAlgorithms
+{
+    /// <summary>Names <see cref="Create"/> knows.</summary>
+    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm];
+
+    /// <summary>Builds the algorithm <paramref name="options"/> names, seeded from the run's seed.</summary>
+    public static ILearnerAlgorithm Create(LearnerNodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var env = EnvRegistry.SpecOf(options.Env);
+        return options.Algorithm.ToUpperInvariant() switch
+        {
+            "PPO" => new PpoLearnerAlgorithm(options.Ppo, env, options.Seed, options.MaxStaleness,
+                totalUpdates: options.Ppo.AnnealLearningRate ? Math.Max(1, options.Steps / options.Ppo.RowsPerUpdate) : 0),
+            _ => throw new ArgumentException($"Unknown algorithm '{options.Algorithm}' for the learner. Known: {string.Join(", ", Names)}."),
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AsyncRL.Contracts.V1;
+using AsyncRL.Learner.Checkpointing;
+using AsyncRL.Learner.Ingestion;
+using AsyncRL.Learner.Publishing;
+using AsyncRL.Learner.RunLog;
+using AsyncRL.Learner.Training;
+
+namespace AsyncRL.Learner;
+
+public sealed partial class LearnerNode
+{
+    private double _restoredSeconds;
+
+    /// <summary>Opens the run directory, restores the latest checkpoint if there is one, writes config.json.</summary>
+    private LearnerRuntime Prepare()
+    {
+        var runDirectory = new RunDirectory(_options.OutDir);
+        try
+        {
+            return Prepare(runDirectory);
+        }
+        catch
+        {
+            runDirectory.Dispose();
+            throw;
+        }
+    }
+
+    private LearnerRuntime Prepare(RunDirectory runDirectory)
+    {
+        var checkpoints = new LearnerCheckpoints(runDirectory.CheckpointsPath, _options.CheckpointKeep, _time);
+        var progress = new RunProgress();
+        var dedup = new Deduplicator();
+        dedup.GapOverflow += actor => LearnerLog.SeqGap(_logger, actor, SeqWindow.MaxSparse);
+        string? runId = _options.RunId;
+
+        var problems = new List<string>();
+        var restored = checkpoints.TryLoadLatest(problems);
+        foreach (var problem in problems) LearnerLog.CheckpointSkipped(_logger, problem);
+        if (restored is var (state, metadata, update))
+        {
+            const string p = LearnerCheckpoints.NodePrefix;
+            string Get(string key) => metadata.TryGetValue(p + key, out var v) ? v : throw new InvalidDataException($"Checkpoint at update {update} lacks '{p + key}'.");
+            if (Get("algorithm") != _algorithm.Name || Get("env") != _env.Id)
+            {
+                throw new InvalidOperationException(
+                    $"The checkpoints in {runDirectory.CheckpointsPath} are of {Get("algorithm")} on {Get("env")}, not {_algorithm.Name} on {_env.Id}: use another --out directory.");
+            }
+            _algorithm.RestoreState(state);
+            progress.Restore(metadata, p);
+            dedup.Restore(Get("dedup"));
+            var c = CultureInfo.InvariantCulture;
+            _counters.Restore(long.Parse(Get("accepted_batches"), c), long.Parse(Get("duplicate_batches"), c), long.Parse(Get("rejected_batches"), c));
+            _restoredSeconds = double.Parse(Get("elapsed_s"), c);
+            runId ??= Get("run_id");
+            LearnerLog.Restored(_logger, update, progress.PolicyVersion, progress.EnvSteps);
+        }
+        runId ??= string.Create(CultureInfo.InvariantCulture, $"{_algorithm.Name}-{_env.Id}-s{_options.Seed}-{Guid.NewGuid():N}")[..^24];
+
+        var runtime = new LearnerRuntime(_options, _algorithm, _env, runId,
+            new IngestionQueue(_options.IngestQueueCapacity), new WeightsPublisher(_options.RetainedVersions), dedup, _counters, _lifetime,
+            Instrumentation, runDirectory, checkpoints, progress, new RunClock(_time), _time, _logger);
+        runDirectory.WriteConfig(ResolvedConfig(runId));
+        return runtime;
+    }
+
+    private RunSpec CreateRunSpec()
+    {
+        var spec = _algorithm.CreateRunSpec(_options.Seed, _options.Lag);
+        spec.WeightsEncoding = _options.WeightsEncoding;
+        return spec;
+    }
+
+    /// <summary>config.json: everything the run was started with, after defaults (the token itself stays out).</summary>
+    private JsonObject ResolvedConfig(string runId)
+    {
+        var o = _options;
+        var config = new JsonObject
+        {
+            ["run_id"] = runId,
+            ["algo"] = _algorithm.Name,
+            ["env"] = _env.Id,
+            ["seed"] = o.Seed,
+            ["steps"] = o.Steps,
+            ["lag"] = o.Lag,
+            ["max_staleness"] = o.MaxStaleness,
+            ["publish_every"] = o.PublishEvery,
+            ["no_early_stop"] = o.NoEarlyStop,
+            ["listen"] = o.Listen,
+            ["health_port"] = o.HealthPort,
+            ["auth"] = o.AuthToken is not null,
+            ["checkpoint_interval_s"] = o.CheckpointInterval.TotalSeconds,
+            ["checkpoint_every_updates"] = o.CheckpointEveryUpdates,
+            ["checkpoint_keep"] = o.CheckpointKeep,
+            ["initial_credits"] = o.InitialCredits,
+            ["ingest_queue_capacity"] = o.IngestQueueCapacity,
+            ["weights_history"] = o.RetainedVersions,
+            ["weights_encoding"] = o.WeightsEncoding == WeightsEncoding.Bf16 ? "bf16" : "f32",
+            ["lease_s"] = o.Lease.TotalSeconds,
+            ["env_spec"] = new JsonObject
+            {
+                ["observation_size"] = _env.ObservationSize,
+                ["action_count"] = _env.ActionCount,
+                ["max_episode_steps"] = _env.MaxEpisodeSteps,
+                ["solved_threshold"] = _env.SolvedThreshold,
+            },
+            ["ppo"] = JsonSerializer.SerializeToNode(o.Ppo, LearnerJsonContext.Default.PpoOptions),
+        };
+        foreach (var (key, value) in o.AdditionalConfig ?? [])
+            config[key] = value?.DeepClone();
+        return config;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using AsyncRL.Contracts.Transport;
+using AsyncRL.Contracts.V1;
+using AsyncRL.Learner.Service;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncRL.Learner;
+
+public sealed partial class LearnerNode
+{
+    /// <summary>Kestrel with our gRPC transport: the learner service (token-checked) and health (anonymous).</summary>
+    private async Task<(WebApplication, Uri)> StartServerAsync(LearnerService service, CancellationToken cancellationToken)
+    {
+        var endPoint = ListenAddress.Parse(_options.Listen);
+        var app = BuildApp(endPoint, grpc =>
+        {
+            grpc.MaxReceiveMessageSize = _options.MaxReceiveMessageSize;
+            if (_options.AuthToken is { Length: > 0 } token) grpc.Authenticator = new BearerTokenAuthenticator(token);
+        });
+        app.MapGrpcService(LearnerMethods.BindService(service));
+        app.MapGrpcService(_health.CreateDefinition());
+        return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Plaintext health checks on their own port, for Kubernetes gRPC probes.</summary>
+    private async Task<(WebApplication, Uri)> StartHealthServerAsync(int port, CancellationToken cancellationToken)
+    {
+        var endPoint = new IPEndPoint(ListenAddress.Parse(_options.Listen).Address, port);
+        var app = BuildApp(endPoint, configure: null);
+        app.MapGrpcService(_health.CreateDefinition());
+        return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));
+    }
+
+    private WebApplication BuildApp(IPEndPoint endPoint, Action<GrpcServerOptions>? configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureGrpcDefaults();
+            kestrel.ListenGrpc(endPoint);
+        });
+        builder.Services.AddGrpcTransport(configure);
+        return builder.Build();
+    }
+
+    private static async Task<Uri> StartAppAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(bound);
+    }
+}

@@ -1,0 +1,89 @@
+using AsyncRL.Algorithms;
+using AsyncRL.Contracts.Transport;
+using AsyncRL.Contracts.V1;
+using AsyncRL.Learner.Ingestion;
+using AsyncRL.Learner.Membership;
+using AsyncRL.Learner.Publishing;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+
+namespace AsyncRL.Learner.Service;
+
+/// <summary>
+/// <c>asyncrl.v1.Learner</c> as docs/wire-protocol.md specifies it. Handlers never throw at bad input: a
+/// bad batch is answered REJECTED on its stream, a bad request with INVALID_ARGUMENT, and the node goes on.
+/// </summary>
+internal sealed partial class LearnerService : ILearnerService
+{
+    /// <summary>The trailer that tells actors the run is over (they exit 0).</summary>
+    public const string RunFinishedTrailer = "asyncrl-run-finished";
+
+    private const int MaxActorsPerNode = 4096;
+
+    private readonly LearnerServiceSettings _settings;
+    private readonly ILearnerAlgorithm _algorithm;
+    private readonly Deduplicator _dedup;
+    private readonly IngestionQueue _queue;
+    private readonly WeightsPublisher _publisher;
+    private readonly NodeRegistry _registry;
+    private readonly RunLifetime _lifetime;
+    private readonly IngestCounters _counters;
+    private readonly LearnerInstrumentation _instrumentation;
+    private readonly ILogger _logger;
+
+    public LearnerService(LearnerServiceSettings settings, ILearnerAlgorithm algorithm, Deduplicator dedup, IngestionQueue queue,
+        WeightsPublisher publisher, NodeRegistry registry, RunLifetime lifetime, IngestCounters counters,
+        LearnerInstrumentation instrumentation, ILogger logger)
+    {
+        (_settings, _algorithm, _dedup, _queue, _publisher, _registry) = (settings, algorithm, dedup, queue, publisher, registry);
+        (_lifetime, _counters, _instrumentation, _logger) = (lifetime, counters, instrumentation, logger);
+    }
+
+    public Task<RegisterReply> RegisterAsync(RegisterRequest request, ServerCallContext context)
+    {
+        EnsureRunning();
+        if (string.IsNullOrWhiteSpace(request.NodeId)) throw new RpcException(StatusCode.InvalidArgument, "node_id is empty");
+        if (request.NodeId.Contains('/', StringComparison.Ordinal))
+            throw new RpcException(StatusCode.InvalidArgument, $"node_id '{request.NodeId}' contains '/', which separates it from the actor index");
+        if (request.ActorCount is 0 or > MaxActorsPerNode)
+            throw new RpcException(StatusCode.InvalidArgument, $"actor_count {request.ActorCount} is outside [1, {MaxActorsPerNode}]");
+
+        var actorIds = _registry.Register(request.NodeId, request.ActorCount, request.EnvsPerActor, request.Capabilities);
+        LearnerLog.Registered(_logger, request.NodeId, request.ActorCount, request.EnvsPerActor);
+        var reply = new RegisterReply
+        {
+            RunId = _settings.RunId,
+            Run = _settings.RunSpec.Clone(),
+            InitialCredits = _settings.InitialCredits,
+            LatestPolicyVersion = Math.Max(0, _publisher.LatestVersion),
+            Lease = Duration.FromTimeSpan(_settings.Lease),
+        };
+        reply.ActorIds.AddRange(actorIds);
+        return Task.FromResult(reply);
+    }
+
+    /// <summary>Calls after the end of the run are refused; calls during shutdown are told to come back.</summary>
+    private void EnsureRunning()
+    {
+        if (_lifetime.IsFinished) throw new RpcException(StatusCode.FailedPrecondition, "run finished");
+        if (_lifetime.IsStopping) throw new RpcException(StatusCode.Unavailable, "the learner is shutting down");
+    }
+
+    /// <summary>
+    /// How a stream ends when the node ends it: true (OK, with the run-finished trailer) when the run
+    /// finished; UNAVAILABLE when the node stops. False when neither happened (the caller rethrows).
+    /// </summary>
+    private bool EndedByNode(ServerCallContext context)
+    {
+        if (_lifetime.IsFinished)
+        {
+            context.ResponseTrailers.Add(RunFinishedTrailer, "true");
+            return true;
+        }
+        if (_lifetime.IsStopping) throw new RpcException(StatusCode.Unavailable, "the learner is shutting down");
+        return false;
+    }
+}
+
+/// <summary>What the service hands out and enforces, fixed for the run.</summary>
+internal sealed record LearnerServiceSettings(string RunId, RunSpec RunSpec, uint InitialCredits, TimeSpan Lease);
