@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AsyncRL.Actors;
+using AsyncRL.Cli.Configuration;
 using AsyncRL.Cli.Display;
 using AsyncRL.Learner;
 using AsyncRL.Models.Backend;
