@@ -34,6 +34,9 @@ internal static class NodeFactory
         NoEarlyStop = s.Get(a.NoEarlyStop),
         AuthToken = s.Get(a.Token),
         Ppo = Ppo(rowsPerUpdate),
+        // Little buffering between actors and learner: every queued batch is a version of staleness.
+        InitialCredits = 1,
+        IngestQueueCapacity = 2,
     };
 
     public static ActorNodeOptions Actor(Uri learner, int actors, int envsPerActor, bool sync, string? token, string? nodeId) => new()
@@ -44,6 +47,7 @@ internal static class NodeFactory
         Sync = sync,
         AuthToken = token,
         NodeId = string.IsNullOrEmpty(nodeId) ? ActorNodeOptions.DefaultNodeId() : nodeId,
+        MaxUnackedBatches = 1,
     };
 }
 
