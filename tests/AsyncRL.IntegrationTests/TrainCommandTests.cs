@@ -30,9 +30,11 @@ public sealed class TrainCommandTests
         Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(5)) == 0, cli.Output);
 
         var metrics = run.Metrics();
-        var late = metrics.Skip(metrics.Count / 2).Select(m => m.GetProperty("staleness_mean").GetDouble()).ToList();
+        var late = metrics.Skip(metrics.Count / 2).ToList();
         Assert.NotEmpty(late);
-        Assert.InRange(late.Average(), 7.5, 10.0);
+        // Lag 8 is a floor (no row is fresher than 8 versions); the actor–learner pipeline adds a few more.
+        Assert.All(late, m => Assert.True(m.GetProperty("staleness_min").GetDouble() >= 8, m.ToString()));
+        Assert.InRange(late.Average(m => m.GetProperty("staleness_mean").GetDouble()), 8.0, 12.5);
         var summary = run.Summary();
         Assert.True(summary.GetProperty("final_return_mean").GetDouble() >= 400, summary.ToString());
     }
