@@ -25,6 +25,7 @@ internal static class ActorCommand
             if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var address))
                 throw new CliUsageException($"--learner: '{url}' is not an absolute http:// or https:// address.");
             Gemm.SetThreads(1);
+            using var telemetry = AsyncRL.Learner.LearnerTelemetry.Configure("asyncrl-actor", [ActorInstrumentation.Name]);
             var node = new ActorNode(NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId)));
             var run = node.RunAsync(ct);
             var ticker = Task.Run(async () =>

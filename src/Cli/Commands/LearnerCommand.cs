@@ -28,6 +28,7 @@ internal static class LearnerCommand
             {
                 AdditionalConfig = new() { ["mode"] = "learner" },
             };
+            using var telemetry = LearnerTelemetry.Configure();
             await using var node = new LearnerNode(options);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);

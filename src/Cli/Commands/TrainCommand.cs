@@ -38,6 +38,8 @@ internal static class TrainCommand
             {
                 AdditionalConfig = new() { ["actors"] = actorCount, ["envs_per_actor"] = envsPerActor, ["sync"] = s.Get(sync), ["mode"] = "train" },
             };
+            // OTLP export when the standard OTEL_* variables ask for it: one trace from rollout to update.
+            using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
             await using var node = new LearnerNode(learnerOptions);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));
