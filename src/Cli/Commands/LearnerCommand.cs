@@ -15,11 +15,13 @@ internal static class LearnerCommand
         var listen = new Option<string>("--listen") { Description = "Address actors connect to (h2c).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
+        var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
         command.Options.Add(config);
         learner.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(healthPort);
         command.Options.Add(rows);
+        command.Options.Add(checkpointInterval);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
@@ -27,6 +29,7 @@ internal static class LearnerCommand
             var options = NodeFactory.Learner(s, learner, s.Get(listen), health < 0 ? null : health, s.Get(rows)) with
             {
                 AdditionalConfig = new() { ["mode"] = "learner" },
+                CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0, s.Get(checkpointInterval))),
             };
             using var telemetry = LearnerTelemetry.Configure();
             await using var node = new LearnerNode(options);

@@ -68,6 +68,7 @@ internal sealed class SettingSource
                 _ when type == typeof(long) => long.Parse(text, CultureInfo.InvariantCulture),
                 _ when type == typeof(ulong) => ulong.Parse(text, CultureInfo.InvariantCulture),
                 _ when type == typeof(float) => float.Parse(text, CultureInfo.InvariantCulture),
+                _ when type == typeof(double) => double.Parse(text, CultureInfo.InvariantCulture),
                 _ when type == typeof(string[]) => text.TrimStart().StartsWith('[')
                     ? JsonSerializer.Deserialize<string[]>(text) ?? []
                     : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
