@@ -20,6 +20,13 @@ public sealed class TrainCommandTests
             Assert.True(metrics[^1].TryGetProperty(key, out _), $"metrics.jsonl lacks {key}: {metrics[^1]}");
         Assert.True(File.Exists(Path.Combine(run.Path, "config.json")));
         Assert.True(Directory.Exists(Path.Combine(run.Path, "checkpoints")));
+
+        // eval scores the newest checkpoint greedily; a solved policy keeps the pole up far longer than chance (~20).
+        using var eval = CliProcess.Start(null, "eval", "--checkpoint", run.Path, "--episodes", "5");
+        Assert.True(await eval.WaitForExitAsync(TimeSpan.FromMinutes(1)) == 0, eval.Output);
+        using var result = System.Text.Json.JsonDocument.Parse(eval.Output.Split('\n').Last(l => l.StartsWith('{')));
+        Assert.Equal(5, result.RootElement.GetProperty("episodes").GetInt32());
+        Assert.True(result.RootElement.GetProperty("return_mean").GetDouble() >= 300, eval.Output);
     }
 
     [Fact]
