@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace AsyncRL.Actors.Tests.Support;
+namespace AsyncRL.Tests.Support;
 
 /// <summary>Every await in a test is bounded; a hang names the awaited expression.</summary>
 internal static class TestTimeouts
 {
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
     public static async Task<T> Within<T>(this Task<T> task, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(task))] string what = "")
     {
@@ -31,6 +31,20 @@ internal static class TestTimeouts
         }
     }
 
+    public static Task Within(this ValueTask task, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(task))] string what = "") =>
+        task.AsTask().Within(timeout, what);
+
     public static Task<T> Within<T>(this ValueTask<T> task, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(task))] string what = "") =>
         task.AsTask().Within(timeout, what);
+
+    /// <summary>Collects a stream into a list, bounded by a timeout.</summary>
+    public static Task<List<T>> ToListWithin<T>(this IAsyncEnumerable<T> source, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(source))] string what = "") =>
+        Collect(source).Within(timeout, what);
+
+    private static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (T item in source) list.Add(item);
+        return list;
+    }
 }
