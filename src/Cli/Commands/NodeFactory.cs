@@ -35,7 +35,7 @@ internal static class NodeFactory
         MaxStaleness = s.Get(a.MaxStaleness) is var k and >= 0 ? (uint)k : 0,
         NoEarlyStop = s.Get(a.NoEarlyStop),
         AuthToken = s.Get(a.Token),
-        Ppo = Ppo(rowsPerUpdate),
+        Ppo = Ppo(rowsPerUpdate) with { UseVTrace = s.Get(a.VTrace) },
         // Little buffering between actors and learner: every queued batch is a version of staleness.
         InitialCredits = 1,
         IngestQueueCapacity = 2,
@@ -66,12 +66,13 @@ internal sealed class LearnerArgs
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
+    public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token })
+        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token, VTrace })
             command.Options.Add(option);
     }
 
