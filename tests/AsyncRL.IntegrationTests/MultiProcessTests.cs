@@ -11,7 +11,7 @@ public sealed class MultiProcessTests
     [Fact]
     public async Task LearnerAndTwoActors_SurviveActorKill_AndLearnerRestartFromCheckpoint()
     {
-        var run = RunDirectory.CreateTemp("multi");
+        using var run = RunDirectory.CreateTemp("multi");
         var url = $"http://127.0.0.1:{CliProcess.FreePort()}";
         string[] learnerArgs = ["learner", "--listen", url, "--out", run.Path, "--no-early-stop", "--steps", "100000000", "--checkpoint-interval", "1", "--rows-per-update", "256"];
         var learner = CliProcess.Start(null, learnerArgs);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AsyncRL.IntegrationTests;
 
 /// <summary>Reads a run directory (DESIGN.md §7) the way a user's script would.</summary>
-internal sealed class RunDirectory(string path)
+internal sealed class RunDirectory(string path) : IDisposable
 {
     public string Path { get; } = path;
 
@@ -12,6 +12,21 @@ internal sealed class RunDirectory(string path)
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"asyncrl-it-{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return new RunDirectory(dir);
+    }
+
+    /// <summary>Removes the directory (best effort: a process may still hold a file).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     public JsonElement Summary()

@@ -10,7 +10,7 @@ public sealed class TraceTests
     public async Task Train_WithOtlpEndpoint_ExportsOneTraceFromRolloutToUpdate()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var run = RunDirectory.CreateTemp("otlp");
+        using var run = RunDirectory.CreateTemp("otlp");
         var env = new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString().TrimEnd('/'),

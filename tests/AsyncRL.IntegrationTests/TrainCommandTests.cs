@@ -6,7 +6,7 @@ public sealed class TrainCommandTests
     [Fact]
     public async Task Train_EmbeddedPpo_SolvesCartPole_AndWritesTheRunDirectory()
     {
-        var run = RunDirectory.CreateTemp("train");
+        using var run = RunDirectory.CreateTemp("train");
         using var cli = CliProcess.Start(null, "train", "--out", run.Path, "--seed", "1", "--steps", "600000");
         Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, cli.Output);
 
@@ -32,7 +32,7 @@ public sealed class TrainCommandTests
     [Fact]
     public async Task Train_Lag8_StillLearns_AndStalenessIsAboutEight()
     {
-        var run = RunDirectory.CreateTemp("lag8");
+        using var run = RunDirectory.CreateTemp("lag8");
         using var cli = CliProcess.Start(null, "train", "--out", run.Path, "--seed", "2", "--lag", "8", "--steps", "1000000");
         Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(5)) == 0, cli.Output);
 
@@ -49,7 +49,7 @@ public sealed class TrainCommandTests
     [Fact]
     public async Task Train_UnknownAlgorithm_ExitsWithUsageError()
     {
-        using var cli = CliProcess.Start(null, "train", "--algo", "sac", "--out", RunDirectory.CreateTemp("bad").Path);
+        using var cli = CliProcess.Start(null, "train", "--algo", "sac", "--out", Path.Combine(Path.GetTempPath(), $"asyncrl-it-bad-{Guid.NewGuid():N}"));
         Assert.Equal(2, await cli.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("--algo sac", cli.Output, StringComparison.Ordinal);
     }
