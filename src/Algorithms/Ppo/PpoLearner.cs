@@ -12,6 +12,7 @@ public sealed class PpoLearner
     private readonly PpoOptions _options;
     private readonly Generator _rng;
     private readonly LinearAnnealing? _schedule;
+    private readonly Tensor[] _parameters; // walked once, not per minibatch
 
     /// <summary>Creates the learner around a model it owns the optimiser of.</summary>
     /// <param name="totalUpdates">Updates over which the learning rate anneals; 0 keeps it constant.</param>
@@ -23,7 +24,8 @@ public sealed class PpoLearner
         Model = model;
         _options = options;
         _rng = rng ?? throw new ArgumentNullException(nameof(rng));
-        Optimizer = new Adam(model.Parameters(), options.LearningRate, eps: 1e-5f);
+        _parameters = [.. model.Parameters()];
+        Optimizer = new Adam(_parameters, options.LearningRate, eps: 1e-5f);
         if (options.AnnealLearningRate && totalUpdates > 0) _schedule = new LinearAnnealing(options.LearningRate, totalUpdates);
     }
 
@@ -103,7 +105,7 @@ public sealed class PpoLearner
                 var (loss, stats) = PpoLoss.Compute(Model, _options, mbObs, mbActions, mbLogp, mbAdv, mbRet, mbVal);
                 Optimizer.ZeroGrad();
                 loss.Backward();
-                normSum += GradClip.ClipGradNorm(Model.Parameters(), _options.MaxGradNorm);
+                normSum += GradClip.ClipGradNorm(_parameters, _options.MaxGradNorm);
                 Optimizer.Step();
                 lossSum += loss.Item();
                 klSum += stats.ApproxKl;

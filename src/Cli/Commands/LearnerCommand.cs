@@ -35,17 +35,7 @@ internal static class LearnerCommand
             await using var node = new LearnerNode(options);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
-            LearnerRunSummary summary;
-            try
-            {
-                summary = await new ProgressDisplay(() => node.Progress, null).RunUntilAsync(node.Completion, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                summary = await node.Completion.ConfigureAwait(false);
-            }
-            ProgressDisplay.PrintSummary(summary, node.OutDir);
+            await new ProgressDisplay(() => node.Progress, null).FollowAsync(node, ct).ConfigureAwait(false);
             return 0;
         });
         return command;

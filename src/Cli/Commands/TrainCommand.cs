@@ -45,23 +45,15 @@ internal static class TrainCommand
             var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));
             using var stopActors = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var acting = actorNode.RunAsync(stopActors.Token);
-            var display = new ProgressDisplay(() => node.Progress, () => actorNode.Stats);
-            LearnerRunSummary summary;
             try
             {
-                summary = await display.RunUntilAsync(node.Completion, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                summary = await node.Completion.ConfigureAwait(false);
+                await new ProgressDisplay(() => node.Progress, () => actorNode.Stats).FollowAsync(node, ct).ConfigureAwait(false);
             }
             finally
             {
                 await stopActors.CancelAsync().ConfigureAwait(false);
                 try { await acting.ConfigureAwait(false); } catch (OperationCanceledException) { }
             }
-            ProgressDisplay.PrintSummary(summary, node.OutDir);
             return 0;
         });
         return command;

@@ -50,6 +50,27 @@ internal sealed class ProgressDisplay(Func<LearnerProgress?> learner, Func<Actor
         $"return={(p.ReturnMean is { } r ? r.ToString("F1", CultureInfo.InvariantCulture) : "-")} staleness={p.StalenessMean:F2}/{p.StalenessMax} " +
         $"batches={p.AcceptedBatches}/{p.DuplicateBatches}/{p.RejectedBatches}");
 
+    /// <summary>
+    /// Shows progress until the learner's run completes; on cancellation (Ctrl-C) stops the node, which
+    /// writes its final checkpoint and summary. Prints and returns the summary.
+    /// </summary>
+    public async Task<LearnerRunSummary> FollowAsync(LearnerNode node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        LearnerRunSummary summary;
+        try
+        {
+            summary = await RunUntilAsync(node.Completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await node.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            summary = await node.Completion.ConfigureAwait(false);
+        }
+        PrintSummary(summary, node.OutDir);
+        return summary;
+    }
+
     public static void PrintSummary(LearnerRunSummary s, string outDir)
     {
         ArgumentNullException.ThrowIfNull(s);
