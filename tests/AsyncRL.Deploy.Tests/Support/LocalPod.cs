@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using static AsyncRL.Deploy.Tests.Support.Manifests;
+
+namespace AsyncRL.Deploy.Tests.Support;
+
+/// <summary>
+/// What the kubelet would give one rendered container, made on this machine: each volume a folder (ConfigMaps
+/// written out, Secrets from the test's own values, claims and emptyDirs empty), the container's paths in its
+/// arguments moved into those folders, and its variables resolved.
+/// </summary>
+internal sealed class LocalPod
+{
+    private readonly List<(string MountPath, string Local)> _mounts = [];
+
+    private LocalPod(string name) => Name = name;
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Args { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
+
+    /// <param name="secrets">Values of Secret keys, as <c>NAME/KEY</c>.</param>
+    public static LocalPod Prepare(Manifests manifests, Pod pod, string podName, string root, IReadOnlyDictionary<string, string> secrets)
+    {
+        var local = new LocalPod(podName);
+        foreach (var mount in Items(pod.Container["volumeMounts"]))
+        {
+            string mountPath = Str(mount["mountPath"])!;
+            var (_, volume) = pod.MountOf(mountPath)!.Value;
+            string dir = Directory.CreateDirectory(Path.Combine(root, podName, Str(mount["name"])!)).FullName;
+            if (Str(volume["configMap"]?["name"]) is { } cm)
+            {
+                foreach (var (key, value) in manifests.Get("ConfigMap", cm)["data"] as JsonObject ?? [])
+                    File.WriteAllText(Path.Combine(dir, key), Str(value));
+            }
+            else if (volume["secret"] is { } secret)
+            {
+                throw new NotSupportedException($"{pod.Describe}: Secret volume {Str(secret["secretName"])} (the rehearsal runs the dev overlay, which mounts none)");
+            }
+            local._mounts.Add((mountPath.TrimEnd('/'), dir));
+        }
+        local.Args = [.. pod.Args.Select(a => a.StartsWith('/') ? local.Local(a) : a)];
+        local.Environment = pod.Environment().ToDictionary(kv => kv.Key, kv => kv.Value switch
+        {
+            { Value: { } v } => v,
+            { Source: "field metadata.name" } => podName,
+            { Source: var s } when s.StartsWith("Secret ", StringComparison.Ordinal) => secrets[s["Secret ".Length..].Replace(" key ", "/", StringComparison.Ordinal)],
+            { Source: var s } => throw new NotSupportedException($"{pod.Describe}: {kv.Key} from {s}"),
+        });
+        return local;
+    }
+
+    /// <summary>Where a path inside the container lives here; a path on no volume would be in the read-only image.</summary>
+    public string Local(string containerPath)
+    {
+        var (mountPath, dir) = _mounts.Where(m => containerPath == m.MountPath || containerPath.StartsWith(m.MountPath + "/", StringComparison.Ordinal))
+            .OrderByDescending(m => m.MountPath.Length)
+            .Select(m => ((string, string)?)m)
+            .FirstOrDefault() ?? throw new InvalidOperationException($"{Name}: {containerPath} is on no volume");
+        return dir + containerPath[mountPath.Length..];
+    }
+}
