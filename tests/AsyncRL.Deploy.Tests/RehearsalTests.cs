@@ -1,33 +1,41 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using AsyncRL.Deploy.Tests.Support;
 using AsyncRL.IntegrationTests.Otlp;
+using AsyncRL.Tests.Support;
 using Google.Protobuf;
 
 namespace AsyncRL.Deploy.Tests;
 
-/// <summary>A fact that needs root, iproute2, python3 and kubectl; skipped with the reason otherwise.</summary>
-public sealed class NetnsFactAttribute : FactAttribute
+/// <summary>A theory that needs root, iproute2, python3 and kubectl; skipped with the reason otherwise.</summary>
+public sealed class NetnsTheoryAttribute : TheoryAttribute
 {
-    public NetnsFactAttribute()
+    public NetnsTheoryAttribute()
     {
         if ((NetnsLab.SkipReason ?? (Manifests.KubectlAvailable ? null : Manifests.NoKubectl)) is { } reason) Skip = reason;
     }
 }
 
 /// <summary>
-/// The dev overlay rehearsed on separate network hosts: the learner, two actor pods and a stand-in OTLP collector
-/// (in Jaeger's place) each in a network namespace of their own, joined only by a bridge. Every process runs the
-/// published CLI with the arguments and variables the rendered manifests give it, and finds the others by their
-/// Service names.
+/// An overlay rehearsed on separate network hosts: the learner, two actor pods and a stand-in OTLP collector (in
+/// the place of Jaeger or the cluster's collector) each in a network namespace of their own, joined only by a
+/// bridge. Every process runs the published CLI with the arguments, variables and mounted files the rendered
+/// manifests give it, and finds the others by the names the overlay uses. prod's TLS Secret holds a certificate
+/// made here for the learner Service's name, signed by a CA made here.
 /// </summary>
 public sealed class RehearsalTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(150);
 
-    [NetnsFact]
-    public async Task DevOverlay_OnSeparateNetworkHosts_Trains_AndBothServicesTracesReachTheCollector()
+    /// <summary>Rollout threads per actor pod here: prod asks for 4 per pod, more than two shared cores can run.</summary>
+    private const int MaxActorsPerPod = 2;
+
+    [NetnsTheory]
+    [InlineData("overlays/dev")]
+    [InlineData("overlays/prod")]
+    public async Task Overlay_OnSeparateNetworkHosts_Trains_AndBothServicesTracesReachTheCollector(string overlay)
     {
-        var m = await ManifestTests.RenderAsync("overlays/dev");
+        var m = await ManifestTests.RenderAsync(overlay);
         var ours = Pod.All(m).Where(p => p.IsAsyncRl).ToList();
         var learner = ours.Single(p => p.Subcommand == "learner");
         var actor = ours.Single(p => p.Subcommand == "actor");
@@ -37,9 +45,13 @@ public sealed class RehearsalTests
         var root = Directory.CreateTempSubdirectory("asyncrl-rehearsal-").FullName;
         try
         {
-            var secrets = new Dictionary<string, string> { ["asyncrl-token/token"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)) };
+            var secrets = Secrets(new Uri(actor.Arg("--learner")!).Host);
             var learnerPod = LocalPod.Prepare(m, learner, "asyncrl-learner-0", root, secrets);
             var actorPods = new[] { 1, 2 }.Select(i => LocalPod.Prepare(m, actor, $"asyncrl-actor-{i}", root, secrets)).ToList();
+            IReadOnlyDictionary<string, string> ActorEnvironment(LocalPod pod) => new Dictionary<string, string>(pod.Environment)
+            {
+                ["ASYNCRL_ACTORS"] = Math.Min(MaxActorsPerPod, int.Parse(pod.Environment.GetValueOrDefault("ASYNCRL_ACTORS", "1"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
             var collector = new Uri(learnerPod.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
             // Addresses of our own in a private range, on the namespaces' interfaces only; names as cluster DNS would give them.
@@ -55,7 +67,7 @@ public sealed class RehearsalTests
             await WaitUntilAsync(() => sink.Output.Contains("listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => sink.Output);
 
             var learnerProcess = lab.Start("learner", "dotnet", [asyncrl, .. learnerPod.Args], learnerPod.Environment);
-            var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], p.Environment)).ToList();
+            var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], ActorEnvironment(p))).ToList();
             string Output() => $"learner:\n{learnerProcess.Output}\n" + string.Concat(actorProcesses.Select((a, i) => $"actor {i + 1}:\n{a.Output}\n")) + $"collector:\n{sink.Output}";
 
             string metrics = Path.Combine(learnerPod.Local(learner.Arg("--out")!), "metrics.jsonl");
@@ -73,12 +85,28 @@ public sealed class RehearsalTests
             // and the learner's ingest spans continue the actors' rollout traces across the hosts.
             Assert.False(learnerProcess.HasExited, Output());
             Assert.True(LastVersion(metrics) >= 10);
+            string scheme = new Uri(learner.Arg("--listen")!).Scheme; // prod: TLS with the mounted Secret, verified by the actors
+            Assert.Contains($"listening on {scheme}://", learnerProcess.Output, StringComparison.Ordinal);
             Assert.True(spans!.RolloutTracesIngested > 0);
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>What the operator would have created: the token, and the learner's TLS Secret (used by prod only).</summary>
+    private static Dictionary<string, string> Secrets(string learnerHost)
+    {
+        using var ca = TestCertificates.CreateCa("asyncrl rehearsal ca");
+        using var server = TestCertificates.CreateServer(ca, [learnerHost], []);
+        return new Dictionary<string, string>
+        {
+            ["asyncrl-token/token"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            ["asyncrl-learner-tls/tls.crt"] = server.ExportCertificatePem(),
+            ["asyncrl-learner-tls/tls.key"] = server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
+            ["asyncrl-learner-tls/ca.crt"] = ca.ExportCertificatePem(),
+        };
     }
 
     private static long LastVersion(string metricsPath)

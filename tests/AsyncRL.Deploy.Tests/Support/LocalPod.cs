@@ -36,7 +36,13 @@ internal sealed class LocalPod
             }
             else if (volume["secret"] is { } secret)
             {
-                throw new NotSupportedException($"{pod.Describe}: Secret volume {Str(secret["secretName"])} (the rehearsal runs the dev overlay, which mounts none)");
+                // The Secret is the operator's: its keys come from the test, all of them or the items the volume picks.
+                string name = Str(secret["secretName"])!;
+                var items = Items(secret["items"]).Select(i => (Key: Str(i["key"])!, Path: Str(i["path"])!)).ToList();
+                if (items.Count == 0)
+                    items = [.. secrets.Keys.Where(k => k.StartsWith(name + "/", StringComparison.Ordinal)).Select(k => (k[(name.Length + 1)..], k[(name.Length + 1)..]))];
+                foreach (var (key, path) in items)
+                    File.WriteAllText(Path.Combine(dir, path), secrets.TryGetValue($"{name}/{key}", out var value) ? value : throw new InvalidOperationException($"{pod.Describe}: the test has no value for Secret {name} key {key}"));
             }
             local._mounts.Add((mountPath.TrimEnd('/'), dir));
         }
