@@ -16,6 +16,21 @@ public sealed class DockerfileTests
     /// <summary>The numeric user the runtime stage runs as.</summary>
     internal static string ImageUser() => Load()["runtime"].Last("USER").Arguments;
 
+    /// <summary>
+    /// The variables a container of the image starts with: the runtime stage's ENV, over those the ASP.NET base image
+    /// documents (<c>ASPNETCORE_HTTP_PORTS</c>, which explicit Kestrel endpoints must override).
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> ImageEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["ASPNETCORE_HTTP_PORTS"] = "8080", ["DOTNET_RUNNING_IN_CONTAINER"] = "true" };
+        foreach (var pair in Load()["runtime"].All("ENV").SelectMany(e => e.Words))
+        {
+            var kv = pair.Split('=', 2);
+            env[kv[0]] = kv.Length > 1 ? kv[1] : throw new Xunit.Sdk.XunitException($"ENV {pair}: use the KEY=VALUE form");
+        }
+        return env;
+    }
+
     [Fact]
     public async Task RuntimeStage_CopiesThePublishOutput_AndItsEntrypointRuns()
     {

@@ -20,7 +20,8 @@ public sealed class NetnsTheoryAttribute : TheoryAttribute
 /// An overlay rehearsed on separate network hosts: the learner, two actor pods and a stand-in OTLP collector (in
 /// the place of Jaeger or the cluster's collector) each in a network namespace of their own, joined only by a
 /// bridge. Every process runs the published CLI with the arguments, variables and mounted files the rendered
-/// manifests give it, and finds the others by the names the overlay uses. prod's TLS Secret holds a certificate
+/// manifests give it, as the pod's non-root user on a read-only root where only its volumes are writable, and finds
+/// the others by the names the overlay uses. prod's TLS Secret holds a certificate
 /// made here for the learner Service's name, signed by a CA made here.
 /// </summary>
 public sealed class RehearsalTests
@@ -45,9 +46,12 @@ public sealed class RehearsalTests
         var root = Directory.CreateTempSubdirectory("asyncrl-rehearsal-").FullName;
         try
         {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101); // the pods' non-root users reach their folders
             var secrets = Secrets(new Uri(actor.Arg("--learner")!).Host);
-            var learnerPod = LocalPod.Prepare(m, learner, "asyncrl-learner-0", root, secrets);
-            var actorPods = new[] { 1, 2 }.Select(i => LocalPod.Prepare(m, actor, $"asyncrl-actor-{i}", root, secrets)).ToList();
+            var image = DockerfileTests.ImageEnvironment();
+            var learnerPod = await LocalPod.PrepareAsync(m, learner, "asyncrl-learner-0", root, image, secrets);
+            var actorPods = new List<LocalPod>();
+            foreach (int i in new[] { 1, 2 }) actorPods.Add(await LocalPod.PrepareAsync(m, actor, $"asyncrl-actor-{i}", root, image, secrets));
             IReadOnlyDictionary<string, string> ActorEnvironment(LocalPod pod) => new Dictionary<string, string>(pod.Environment)
             {
                 ["ASYNCRL_ACTORS"] = Math.Min(MaxActorsPerPod, int.Parse(pod.Environment.GetValueOrDefault("ASYNCRL_ACTORS", "1"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -66,14 +70,15 @@ public sealed class RehearsalTests
             var sink = lab.Start("otlp", "python3", [Path.Combine(AppContext.BaseDirectory, "Support", "otlp_sink.py"), "0.0.0.0", collector.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), received], new Dictionary<string, string>());
             await WaitUntilAsync(() => sink.Output.Contains("listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => sink.Output);
 
-            var learnerProcess = lab.Start("learner", "dotnet", [asyncrl, .. learnerPod.Args], learnerPod.Environment);
-            var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], ActorEnvironment(p))).ToList();
+            var learnerProcess = lab.Start("learner", "dotnet", [asyncrl, .. learnerPod.Args], learnerPod.Environment, learnerPod.Security);
+            var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], ActorEnvironment(p), p.Security)).ToList();
             string Output() => $"learner:\n{learnerProcess.Output}\n" + string.Concat(actorProcesses.Select((a, i) => $"actor {i + 1}:\n{a.Output}\n")) + $"collector:\n{sink.Output}";
 
             string metrics = Path.Combine(learnerPod.Local(learner.Arg("--out")!), "metrics.jsonl");
             Spans? spans = null;
             await WaitUntilAsync(() =>
             {
+                if (learnerProcess.HasExited || actorProcesses.Any(a => a.HasExited)) throw new Xunit.Sdk.XunitException("a node exited\n" + Output());
                 spans = Spans.Read(received);
                 return LastVersion(metrics) >= 10
                     && actorProcesses.All(a => System.Text.RegularExpressions.Regex.IsMatch(a.Output, "accepted [1-9]"))

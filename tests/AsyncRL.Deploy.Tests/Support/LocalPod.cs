@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using static AsyncRL.Deploy.Tests.Support.Manifests;
 
@@ -20,10 +21,22 @@ internal sealed class LocalPod
 
     public IReadOnlyDictionary<string, string> Environment { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The user to run as and the folders it may write: everything else is read-only, as with readOnlyRootFilesystem.</summary>
+    public ContainerSecurity Security { get; private set; } = null!;
+
+    /// <param name="imageEnvironment">What the image sets (the pod's variables win over it).</param>
     /// <param name="secrets">Values of Secret keys, as <c>NAME/KEY</c>.</param>
-    public static LocalPod Prepare(Manifests manifests, Pod pod, string podName, string root, IReadOnlyDictionary<string, string> secrets)
+    public static async Task<LocalPod> PrepareAsync(Manifests manifests, Pod pod, string podName, string root,
+        IReadOnlyDictionary<string, string> imageEnvironment, IReadOnlyDictionary<string, string> secrets)
     {
         var local = new LocalPod(podName);
+        var podSecurity = pod.Spec["securityContext"];
+        var security = pod.Container["securityContext"];
+        int Id(string field, int? fallback) => int.Parse(Str(security?[field]) ?? Str(podSecurity?[field]) ?? fallback?.ToString(CultureInfo.InvariantCulture)
+            ?? throw new InvalidOperationException($"{pod.Describe}: no {field}"), CultureInfo.InvariantCulture);
+        int uid = Id("runAsUser", null), gid = Id("runAsGroup", uid), fsGroup = Id("fsGroup", gid);
+        if (Str(security?["readOnlyRootFilesystem"]) != "true") throw new NotSupportedException($"{pod.Describe}: the rehearsal runs read-only containers only");
+        var writable = new List<string>();
         foreach (var mount in Items(pod.Container["volumeMounts"]))
         {
             string mountPath = Str(mount["mountPath"])!;
@@ -44,16 +57,34 @@ internal sealed class LocalPod
                 foreach (var (key, path) in items)
                     File.WriteAllText(Path.Combine(dir, path), secrets.TryGetValue($"{name}/{key}", out var value) ? value : throw new InvalidOperationException($"{pod.Describe}: the test has no value for Secret {name} key {key}"));
             }
+            else if (Str(mount["readOnly"]) != "true")
+            {
+                // An emptyDir or claim: the pod's user owns it (fsGroup), and it stays writable on the read-only root.
+                var chown = await Tool.RunAsync("chown", ["-R", $"{uid}:{fsGroup}", dir], TimeSpan.FromSeconds(30));
+                if (chown.ExitCode != 0) throw new InvalidOperationException(chown.Describe("chown"));
+                writable.Add(dir);
+            }
             local._mounts.Add((mountPath.TrimEnd('/'), dir));
         }
+        local.Security = new ContainerSecurity(uid, gid, writable);
         local.Args = [.. pod.Args.Select(a => a.StartsWith('/') ? local.Local(a) : a)];
-        local.Environment = pod.Environment().ToDictionary(kv => kv.Key, kv => kv.Value switch
+        var environment = new Dictionary<string, string>(imageEnvironment)
         {
-            { Value: { } v } => v,
-            { Source: "field metadata.name" } => podName,
-            { Source: var s } when s.StartsWith("Secret ", StringComparison.Ordinal) => secrets[s["Secret ".Length..].Replace(" key ", "/", StringComparison.Ordinal)],
-            { Source: var s } => throw new NotSupportedException($"{pod.Describe}: {kv.Key} from {s}"),
-        });
+            // The image's home is on its read-only root: an empty folder nobody may write stands for it.
+            ["HOME"] = Directory.CreateDirectory(Path.Combine(root, podName, "home")).FullName,
+        };
+        if (local._mounts.Any(m => m.MountPath == "/tmp")) environment["TMPDIR"] = local.Local("/tmp");
+        foreach (var (name, value) in pod.Environment())
+        {
+            environment[name] = value switch
+            {
+                { Value: { } v } => v,
+                { Source: "field metadata.name" } => podName,
+                { Source: var s } when s.StartsWith("Secret ", StringComparison.Ordinal) => secrets[s["Secret ".Length..].Replace(" key ", "/", StringComparison.Ordinal)],
+                { Source: var s } => throw new NotSupportedException($"{pod.Describe}: {name} from {s}"),
+            };
+        }
+        local.Environment = environment;
         return local;
     }
 

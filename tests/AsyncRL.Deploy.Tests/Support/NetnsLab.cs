@@ -29,6 +29,7 @@ internal sealed class NetnsLab : IAsyncDisposable
         : !Tool.IsRoot ? "network namespaces need root (ip netns add)"
         : !Tool.OnPath("ip") ? "ip (iproute2) not found on PATH (.ci/run installs it)"
         : !Tool.OnPath("python3") ? "python3 not found on PATH (it runs the stand-in OTLP collector)"
+        : new[] { "unshare", "setpriv", "findmnt" }.FirstOrDefault(t => !Tool.OnPath(t)) is { } missing ? $"{missing} (util-linux) not found on PATH"
         : null;
 
     private string Bridge => $"{_prefix}-br";
@@ -69,10 +70,20 @@ internal sealed class NetnsLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="file"/> inside <paramref name="host"/>'s namespace with exactly the given ASYNCRL_/OTEL_ variables.</summary>
-    public NetnsProcess Start(string host, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts <paramref name="file"/> inside <paramref name="host"/>'s namespace with exactly the given ASYNCRL_/OTEL_
+    /// variables; with a <paramref name="container"/>, as its user on a read-only root with only its volumes writable.
+    /// </summary>
+    public NetnsProcess Start(string host, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, ContainerSecurity? container = null)
     {
-        var process = NetnsProcess.Start(Namespace(host), file, args, environment);
+        IEnumerable<string> command = [file, .. args];
+        if (container is not null)
+        {
+            command = ["unshare", "--mount", "--propagation", "private", "--", "sh", Path.Combine(AppContext.BaseDirectory, "Support", "readonly_root.sh"),
+                .. container.WritableDirs, "--",
+                "setpriv", $"--reuid={container.Uid}", $"--regid={container.Gid}", "--clear-groups", .. command];
+        }
+        var process = NetnsProcess.Start(Namespace(host), command.First(), command.Skip(1), environment);
         lock (_processes) _processes.Add(process);
         return process;
     }
@@ -156,3 +167,6 @@ internal sealed class NetnsProcess : IDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>What a pod's security context asks for: a non-root user, and a read-only root where only volumes are writable.</summary>
+internal sealed record ContainerSecurity(int Uid, int Gid, IReadOnlyList<string> WritableDirs);
