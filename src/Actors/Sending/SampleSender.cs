@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using AsyncRL.Actors.Hosting;
 using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
+using AsyncRL.Contracts;
 using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,10 @@ internal sealed class SampleSender : IDisposable
         _registration = registration;
         _instrumentation = instrumentation;
         _logger = logger;
+        // A node restarted under the same id continues after what the learner has seen; starting again at 1
+        // would make its new batches look like re-sends and be dropped as duplicates.
+        _lastSeq = registration.NextSeq(actorId) - 1;
+        if (_lastSeq > 0) ActorLog.ContinuingSeq(_logger, actorId, _lastSeq + 1);
         _room = new SemaphoreSlim(windowSize, windowSize);
         _retry = Backoff.Pipeline(backoff, time, RunEnd.IsRetryable, (ex, attempt, delay) =>
         {
@@ -74,7 +79,7 @@ internal sealed class SampleSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         _room.Wait(cancellationToken);
-        if (rollout != default) batch.TraceContext = new TraceContext { Traceparent = TraceParent.Format(rollout) };
+        batch.TraceContext = TraceContexts.ToMessage(rollout);
         batch.ActorId = _actorId;
         lock (_gate)
         {
@@ -147,6 +152,7 @@ internal sealed class SampleSender : IDisposable
         lock (_gate) progressed = _progressed;
         // The next stream may face a learner that restarted: register again (idempotent) before reconnecting.
         _registration = await _session.RenewAsync(registration, cancellationToken).ConfigureAwait(false) ?? registration;
+        lock (_gate) _lastSeq = Math.Max(_lastSeq, _registration.NextSeq(_actorId) - 1);
         if (_session.End != SessionEnd.None) return false;
         if (!progressed) ExceptionDispatchInfo.Throw(failure); // nothing got through: back off before the next try
         ActorLog.PushRetry(_logger, _actorId, 0, 0, failure.Message);
