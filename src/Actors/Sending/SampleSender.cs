@@ -19,14 +19,14 @@ namespace AsyncRL.Actors.Sending;
 /// stays in a bounded window, whose fullness blocks the actor (backpressure). After a broken stream the sender
 /// re-registers, reconnects with backoff and re-sends the window in seq order before anything new.
 /// </summary>
-internal sealed class SampleSender : IDisposable
+internal sealed class SampleSender
 {
     private readonly string _actorId;
     private readonly LearnerSession _session;
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
-    private readonly SemaphoreSlim _room;
+    private readonly WindowRoom _room;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
     private readonly List<PendingBatch> _window = [];
@@ -49,7 +49,7 @@ internal sealed class SampleSender : IDisposable
         // would make its new batches look like re-sends and be dropped as duplicates.
         _lastSeq = registration.NextSeq(actorId) - 1;
         if (_lastSeq > 0) ActorLog.ContinuingSeq(_logger, actorId, _lastSeq + 1);
-        _room = new SemaphoreSlim(windowSize, windowSize);
+        _room = new WindowRoom(windowSize);
         _retry = Backoff.Pipeline(backoff, time, RunEnd.IsRetryable, (ex, attempt, delay) =>
         {
             _instrumentation.Reconnect("PushSamples");
@@ -78,7 +78,7 @@ internal sealed class SampleSender : IDisposable
     public void Submit(SampleBatch batch, ActivityContext rollout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _room.Wait(cancellationToken);
+        _room.Take(cancellationToken);
         batch.TraceContext = TraceContexts.ToMessage(rollout);
         batch.ActorId = _actorId;
         lock (_gate)
@@ -102,8 +102,6 @@ internal sealed class SampleSender : IDisposable
             }
         }
     }
-
-    public void Dispose() => _room.Dispose();
 
     /// <summary>One PushSamples call: true when it ended the run; false to reconnect at once (it made progress); throws to back off.</summary>
     private async ValueTask<bool> StreamOnceAsync(CancellationToken cancellationToken)
@@ -259,7 +257,7 @@ internal sealed class SampleSender : IDisposable
                 break;
         }
         // Room for the actor only after the answer is counted: a batch submitted later implies its predecessors' answers show in the stats.
-        _room.Release();
+        _room.Give();
     }
 
     private void EndPushes(string status)
