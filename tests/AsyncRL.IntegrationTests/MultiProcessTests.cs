@@ -1,10 +1,13 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace AsyncRL.IntegrationTests;
 
 /// <summary>
 /// Separate processes on loopback, as on separate machines: <c>asyncrl learner</c> and two
 /// <c>asyncrl actor</c> nodes; actors and the learner are killed (SIGKILL) and restarted mid-run.
 /// </summary>
-public sealed class MultiProcessTests
+public sealed partial class MultiProcessTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
@@ -27,16 +30,21 @@ public sealed class MultiProcessTests
             long afterKill = Last(m, "update");
             await run.WaitForMetricsAsync(m => Last(m, "update") >= afterKill + 20, Wait, Output);
 
-            // The same node comes back, registers again and its batches are accepted.
+            // The same node comes back under the same id, registers again and its batches are accepted: its seqs
+            // continue above the old process's (starting again at 1 would make them look like re-sends).
             actorB.Dispose();
             actorB = CliProcess.Start(null, "actor", "--learner", url, "--node-id", "node-b", "--actors", "1");
-            await WaitUntilAsync(() => actorB.Output.Contains("accepted ", StringComparison.Ordinal) && !actorB.Output.Contains("accepted 0,", StringComparison.Ordinal), Output);
+            await WaitUntilAsync(() => Status(actorB) is { Accepted: > 0 }, Output);
+            var restartedB = Status(actorB)!.Value;
+            Assert.True(restartedB.Seq > restartedB.Accepted, $"the restarted node began again at seq 1: {restartedB}\n{Output()}");
+            Assert.Equal((0L, 0L), (restartedB.Duplicate, restartedB.Rejected));
 
             // The learner dies; a new process restores the newest checkpoint and the version continues.
             await WaitUntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
             learner.Kill();
             await learner.WaitForExitAsync(Wait);
             var before = run.Metrics();
+            Assert.Equal(0, Last(before, "duplicate_batches"));
             long versionBefore = Last(before, "policy_version");
             learner.Dispose();
             learner = CliProcess.Start(null, learnerArgs);
@@ -49,6 +57,16 @@ public sealed class MultiProcessTests
             Assert.True(Last(after, "policy_version") > firstVersionAfter, Output());
             Assert.False(actorA.HasExited, Output());
             Assert.False(actorB.HasExited, Output());
+
+            // Un-acked batches were re-sent to the restarted learner. Those it had trained on before its checkpoint
+            // are duplicates; those stamped with versions newer than the restored one are refused (that policy is
+            // gone). Either way both sides count the same (the learner's counts continue from its checkpoint).
+            // (A fresh status line from each, printed after the learner's newest metrics, so no ack is left out.)
+            int linesA = StatusLine().Count(actorA.Output), linesB = StatusLine().Count(actorB.Output);
+            await WaitUntilAsync(() => StatusLine().Count(actorA.Output) > linesA && StatusLine().Count(actorB.Output) > linesB, Output);
+            var (a, b, final) = (Status(actorA)!.Value, Status(actorB)!.Value, run.Metrics());
+            Assert.Equal(a.Duplicate + b.Duplicate, Last(final, "duplicate_batches"));
+            Assert.Equal(a.Rejected + b.Rejected, Last(final, "rejected_batches"));
         }
         finally
         {
@@ -58,6 +76,19 @@ public sealed class MultiProcessTests
     }
 
     private static long Last(IReadOnlyList<System.Text.Json.JsonElement> metrics, string key) => metrics[^1].GetProperty(key).GetInt64();
+
+    /// <summary>The counts of an actor process's newest status line (null before the first).</summary>
+    private static (long Accepted, long Duplicate, long Rejected, long Seq)? Status(CliProcess actor)
+    {
+        var matches = StatusLine().Matches(actor.Output);
+        if (matches.Count == 0) return null;
+        var last = matches[^1].Groups;
+        long Get(string name) => long.Parse(last[name].Value, CultureInfo.InvariantCulture);
+        return (Get("accepted"), Get("duplicate"), Get("rejected"), Get("seq"));
+    }
+
+    [GeneratedRegex(@"accepted (?<accepted>\d+), duplicate (?<duplicate>\d+), rejected (?<rejected>\d+), seq (?<seq>\d+)")]
+    private static partial Regex StatusLine();
 
     private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
     {

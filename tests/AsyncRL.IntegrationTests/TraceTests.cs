@@ -35,7 +35,16 @@ public sealed class TraceTests
 
         // An update links back to the batches it consumed, in their actors' traces.
         Assert.Contains(updates, u => u.Links.Any(l => rolloutTraces.Contains(l.TraceId)));
-        Assert.Contains(spans, s => s.Name == "publish_weights");
+
+        // Weights go the other way in the same trace: update → publish_weights → the actors' sync_weights.
+        var publishes = spans.Where(s => s.Name == "publish_weights").ToList();
+        var syncs = spans.Where(s => s.Name == "sync_weights").ToList();
+        Assert.NotEmpty(publishes);
+        Assert.NotEmpty(syncs);
+        var updateSpans = updates.Select(u => u.SpanId).ToHashSet(ByteStringComparer.Instance);
+        var publishFromUpdate = publishes.Where(p => updateSpans.Contains(p.ParentSpanId)).Select(p => p.SpanId).ToHashSet(ByteStringComparer.Instance);
+        Assert.NotEmpty(publishFromUpdate);
+        Assert.Contains(syncs, s => publishFromUpdate.Contains(s.ParentSpanId));
     }
 
     private sealed class ByteStringComparer : IEqualityComparer<ByteString>

@@ -157,7 +157,6 @@ public sealed class ActorNode
             await stop.CancelAsync().ConfigureAwait(false);
             foreach (ActorSlot slot in slots) slot.Mailbox.Stop("node stopping");
             await Task.WhenAll(components.Select(SwallowCancellation)).ConfigureAwait(false);
-            foreach (ActorSlot slot in slots) slot.Sender.Dispose();
         }
         Task? failed = components.FirstOrDefault(t => t.IsFaulted);
         if (failed is not null) await failed.ConfigureAwait(false); // rethrows the component's failure

@@ -14,4 +14,11 @@ internal sealed record Registration(RegisterReply Reply, int Generation)
     public uint InitialCredits => Reply.InitialCredits;
 
     public long LatestPolicyVersion => Reply.LatestPolicyVersion;
+
+    /// <summary>The seq <paramref name="actorId"/>'s next new batch must carry (1 when the learner has seen none, or does not say).</summary>
+    public ulong NextSeq(string actorId)
+    {
+        int index = Reply.ActorIds.IndexOf(actorId);
+        return index >= 0 && index < Reply.NextSeqs.Count ? Math.Max(1UL, Reply.NextSeqs[index]) : 1UL;
+    }
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using AsyncRL.Actors.Hosting;
 using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
+using AsyncRL.Contracts;
 using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
@@ -18,14 +19,14 @@ namespace AsyncRL.Actors.Sending;
 /// stays in a bounded window, whose fullness blocks the actor (backpressure). After a broken stream the sender
 /// re-registers, reconnects with backoff and re-sends the window in seq order before anything new.
 /// </summary>
-internal sealed class SampleSender : IDisposable
+internal sealed class SampleSender
 {
     private readonly string _actorId;
     private readonly LearnerSession _session;
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
-    private readonly SemaphoreSlim _room;
+    private readonly WindowRoom _room;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
     private readonly List<PendingBatch> _window = [];
@@ -44,7 +45,11 @@ internal sealed class SampleSender : IDisposable
         _registration = registration;
         _instrumentation = instrumentation;
         _logger = logger;
-        _room = new SemaphoreSlim(windowSize, windowSize);
+        // A node restarted under the same id continues after what the learner has seen; starting again at 1
+        // would make its new batches look like re-sends and be dropped as duplicates.
+        _lastSeq = registration.NextSeq(actorId) - 1;
+        if (_lastSeq > 0) ActorLog.ContinuingSeq(_logger, actorId, _lastSeq + 1);
+        _room = new WindowRoom(windowSize);
         _retry = Backoff.Pipeline(backoff, time, RunEnd.IsRetryable, (ex, attempt, delay) =>
         {
             _instrumentation.Reconnect("PushSamples");
@@ -73,8 +78,8 @@ internal sealed class SampleSender : IDisposable
     public void Submit(SampleBatch batch, ActivityContext rollout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _room.Wait(cancellationToken);
-        if (rollout != default) batch.TraceContext = new TraceContext { Traceparent = TraceParent.Format(rollout) };
+        _room.Take(cancellationToken);
+        batch.TraceContext = TraceContexts.ToMessage(rollout);
         batch.ActorId = _actorId;
         lock (_gate)
         {
@@ -97,8 +102,6 @@ internal sealed class SampleSender : IDisposable
             }
         }
     }
-
-    public void Dispose() => _room.Dispose();
 
     /// <summary>One PushSamples call: true when it ended the run; false to reconnect at once (it made progress); throws to back off.</summary>
     private async ValueTask<bool> StreamOnceAsync(CancellationToken cancellationToken)
@@ -147,6 +150,7 @@ internal sealed class SampleSender : IDisposable
         lock (_gate) progressed = _progressed;
         // The next stream may face a learner that restarted: register again (idempotent) before reconnecting.
         _registration = await _session.RenewAsync(registration, cancellationToken).ConfigureAwait(false) ?? registration;
+        lock (_gate) _lastSeq = Math.Max(_lastSeq, _registration.NextSeq(_actorId) - 1);
         if (_session.End != SessionEnd.None) return false;
         if (!progressed) ExceptionDispatchInfo.Throw(failure); // nothing got through: back off before the next try
         ActorLog.PushRetry(_logger, _actorId, 0, 0, failure.Message);
@@ -253,7 +257,7 @@ internal sealed class SampleSender : IDisposable
                 break;
         }
         // Room for the actor only after the answer is counted: a batch submitted later implies its predecessors' answers show in the stats.
-        _room.Release();
+        _room.Give();
     }
 
     private void EndPushes(string status)

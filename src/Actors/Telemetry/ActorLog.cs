@@ -34,6 +34,9 @@ internal static partial class ActorLog
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Actor node stopped ({Outcome}) after {EnvSteps} env steps")]
     public static partial void NodeStopped(ILogger logger, ActorNodeOutcome outcome, long envSteps);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Actor {ActorId}: the learner has seen its batches before; continuing at seq {Seq}")]
+    public static partial void ContinuingSeq(ILogger logger, string actorId, ulong seq);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Debug, Message = "Weights v{Version} installed from {Source} (learner at v{Latest})")]
     public static partial void WeightsInstalled(ILogger logger, long version, string source, long latest);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AsyncRL.Contracts.V1;
 
 namespace AsyncRL.Actors.Weights;
@@ -12,4 +13,6 @@ namespace AsyncRL.Actors.Weights;
 /// <param name="Parameters">Where each named parameter lies in the blob.</param>
 /// <param name="Encoding">How the blob encodes floats.</param>
 /// <param name="Sequence">Installation order on this node (1, 2, …).</param>
-internal sealed record PolicyWeights(long Version, ReadOnlyMemory<byte> Blob, IReadOnlyList<ParameterInfo> Parameters, WeightsEncoding Encoding, long Sequence);
+/// <param name="Publish">The learner's publish_weights span for this version (default when tracing is off there).</param>
+internal sealed record PolicyWeights(long Version, ReadOnlyMemory<byte> Blob, IReadOnlyList<ParameterInfo> Parameters, WeightsEncoding Encoding, long Sequence,
+    ActivityContext Publish = default);

@@ -180,9 +180,9 @@ internal sealed class WeightsClient
                 // One fetch at a time: this loop is the only caller of GetWeights.
                 while (WantedVersion() is { } _)
                 {
-                    var (weights, span) = await _fetchRetry.ExecuteAsync(FetchOnceAsync, cancellationToken).ConfigureAwait(false);
+                    var (weights, started) = await _fetchRetry.ExecuteAsync(FetchOnceAsync, cancellationToken).ConfigureAwait(false);
                     if (weights is null) break;
-                    Install(weights, "fetch", span);
+                    Install(weights, "fetch", started);
                 }
             }
         }
@@ -201,20 +201,20 @@ internal sealed class WeightsClient
         }
     }
 
-    /// <summary>GetWeights for the version wanted now (re-read on every retry, as the learner moves on).</summary>
-    private async ValueTask<(PolicyWeights? Weights, Activity? Span)> FetchOnceAsync(CancellationToken cancellationToken)
+    /// <summary>GetWeights for the version wanted now (re-read on every retry, as the learner moves on), and when the fetch began.</summary>
+    private async ValueTask<(PolicyWeights? Weights, DateTimeOffset Started)> FetchOnceAsync(CancellationToken cancellationToken)
     {
-        if (WantedVersion() is not { } version) return (null, null);
-        Activity? span = StartSyncSpan(version);
+        if (WantedVersion() is not { } version) return (null, default);
+        DateTimeOffset started = _time.GetUtcNow();
         try
         {
             var assembler = new WeightsAssembler();
             var request = new GetWeightsRequest { Version = version, Encoding = _settings.Encoding };
             using var call = _session.Channel.ServerStreaming(WeightsStreaming.GetWeightsInto(assembler), request,
-                new CallOptions(Deadline: _time.GetUtcNow() + _settings.FetchTimeout, CancellationToken: cancellationToken));
+                new CallOptions(Deadline: started + _settings.FetchTimeout, CancellationToken: cancellationToken));
             await foreach (WeightsChunkReceipt receipt in call.ResponseStream.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                if (receipt.Completed) return (Snapshot(assembler), span);
+                if (receipt.Completed) return (Snapshot(assembler), started);
             }
             throw new IOException($"GetWeights(v{version}) ended before the version was complete.");
         }
@@ -225,24 +225,25 @@ internal sealed class WeightsClient
                 _instrumentation.WeightsRejected();
                 ActorLog.WeightsCorrupt(_logger, corrupt.Message);
             }
+            using Activity? span = StartSyncSpan(version, default, started);
             span?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            span?.Dispose();
             throw;
         }
     }
 
     private static PolicyWeights Snapshot(WeightsAssembler assembler) =>
-        new(assembler.Version, assembler.Blob, assembler.Parameters, assembler.Encoding, Sequence: 0);
+        new(assembler.Version, assembler.Blob, assembler.Parameters, assembler.Encoding, Sequence: 0, assembler.Trace);
 
     /// <summary>Checks a complete version and, if it is still wanted, hands it to the actors.</summary>
-    private void Install(PolicyWeights weights, string source, Activity? span = null)
+    /// <param name="started">When fetching began (the span's start); default: now.</param>
+    private void Install(PolicyWeights weights, string source, DateTimeOffset started = default)
     {
         // The watch and the fetch loop both install; one at a time keeps the probe model and the order of
         // Sequence numbers consistent with the order the actors are told.
         lock (_installGate)
         {
-            span ??= StartSyncSpan(weights.Version);
-            using (span)
+            // A child of the learner's publish_weights: the trace runs update → publish → every actor's sync.
+            using (Activity? span = StartSyncSpan(weights.Version, weights.Publish, started))
             {
                 span?.SetTag("asyncrl.weights.source", source);
                 span?.SetTag("asyncrl.weights.bytes", weights.Blob.Length);
@@ -282,9 +283,9 @@ internal sealed class WeightsClient
     private bool IsWantedLocked(long version) =>
         version != _refused && (_current is null || version > _current.Version || (_rolledBack && version != _current.Version));
 
-    private Activity? StartSyncSpan(long version)
+    private Activity? StartSyncSpan(long version, ActivityContext publish, DateTimeOffset started)
     {
-        Activity? span = ActorInstrumentation.ActivitySource.StartActivity("sync_weights");
+        Activity? span = ActorInstrumentation.ActivitySource.StartActivity("sync_weights", ActivityKind.Internal, publish, startTime: started);
         span?.SetTag("asyncrl.policy_version", version);
         span?.SetTag("asyncrl.lag", _settings.Lag);
         return span;

@@ -39,7 +39,10 @@ internal static class ActorCommand
                 while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
                 {
                     var st = node.Stats;
-                    await Console.Out.WriteLineAsync($"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, restarts {st.Restarts}").ConfigureAwait(false);
+                    ulong seq = st.Actors.Count > 0 ? st.Actors.Max(a => a.LastSeq) : 0;
+                    await Console.Out.WriteLineAsync(
+                        $"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, " +
+                        $"duplicate {st.BatchesDuplicate}, rejected {st.BatchesRejected}, seq {seq}, restarts {st.Restarts}").ConfigureAwait(false);
                 }
             }, ct);
             try

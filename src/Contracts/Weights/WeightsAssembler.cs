@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using AsyncRL.Contracts.V1;
 
 namespace AsyncRL.Contracts;
@@ -44,6 +45,9 @@ public sealed class WeightsAssembler
     /// <summary>Learner update count at which the version was published.</summary>
     public long LearnerUpdate { get; private set; }
 
+    /// <summary>The publishing span the version's first chunk named (default when none).</summary>
+    public ActivityContext Trace { get; private set; }
+
     /// <summary>Whether every byte of the version has arrived and the checksum matched.</summary>
     public bool IsComplete { get; private set; }
 
@@ -55,7 +59,7 @@ public sealed class WeightsAssembler
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var fields = new WeightsChunkFields(chunk.Version, chunk.Offset, chunk.TotalSize, chunk.Encoding, chunk.Crc32C, chunk.LearnerUpdate);
-        return Accept(fields, new ReadOnlySequence<byte>(chunk.Data.Memory), chunk.Parameters);
+        return Accept(fields, new ReadOnlySequence<byte>(chunk.Data.Memory), chunk.Parameters, chunk.Trace);
     }
 
     /// <summary>
@@ -64,12 +68,12 @@ public sealed class WeightsAssembler
     /// </summary>
     public WeightsChunkReceipt AddEncoded(in ReadOnlySequence<byte> message)
     {
-        var (fields, data, parameters) = WeightsChunkDecoder.Decode(message);
-        bool completed = Accept(fields, data, parameters);
+        var (fields, data, parameters, trace) = WeightsChunkDecoder.Decode(message);
+        bool completed = Accept(fields, data, parameters, trace);
         return new WeightsChunkReceipt(fields.Version, (long)fields.Offset, (int)data.Length, completed);
     }
 
-    private bool Accept(in WeightsChunkFields chunk, in ReadOnlySequence<byte> data, IReadOnlyList<ParameterInfo> parameters)
+    private bool Accept(in WeightsChunkFields chunk, in ReadOnlySequence<byte> data, IReadOnlyList<ParameterInfo> parameters, TraceContext? trace)
     {
         if (_blob is null || IsComplete)
         {
@@ -79,6 +83,7 @@ public sealed class WeightsAssembler
             Encoding = chunk.Encoding;
             LearnerUpdate = chunk.LearnerUpdate;
             Parameters = parameters.ToArray();
+            Trace = TraceContexts.FromMessage(trace);
             IsComplete = false;
             _received = 0;
             _crc = 0;

@@ -16,7 +16,7 @@ internal static class WeightsChunkDecoder
     private const int WireLengthDelimited = 2;
     private const int WireFixed32 = 5;
 
-    public static (WeightsChunkFields Fields, ReadOnlySequence<byte> Data, IReadOnlyList<ParameterInfo> Parameters) Decode(in ReadOnlySequence<byte> message)
+    public static (WeightsChunkFields Fields, ReadOnlySequence<byte> Data, IReadOnlyList<ParameterInfo> Parameters, TraceContext? Trace) Decode(in ReadOnlySequence<byte> message)
     {
         var reader = new SequenceReader<byte>(message);
         long version = 0, learnerUpdate = 0;
@@ -25,6 +25,7 @@ internal static class WeightsChunkDecoder
         uint crc = 0;
         ReadOnlySequence<byte> data = ReadOnlySequence<byte>.Empty;
         List<ParameterInfo>? parameters = null;
+        TraceContext? trace = null;
 
         while (!reader.End)
         {
@@ -43,10 +44,11 @@ internal static class WeightsChunkDecoder
                     (parameters ??= []).Add(ParameterInfo.Parser.ParseFrom(ReadLengthDelimited(ref reader)));
                     break;
                 case (WeightsChunk.LearnerUpdateFieldNumber, WireVarint): learnerUpdate = (long)ReadVarint(ref reader); break;
+                case (WeightsChunk.TraceFieldNumber, WireLengthDelimited): trace = TraceContext.Parser.ParseFrom(ReadLengthDelimited(ref reader)); break;
                 default: Skip(ref reader, wireType, field); break;
             }
         }
-        return (new WeightsChunkFields(version, offset, totalSize, encoding, crc, learnerUpdate), data, (IReadOnlyList<ParameterInfo>?)parameters ?? []);
+        return (new WeightsChunkFields(version, offset, totalSize, encoding, crc, learnerUpdate), data, (IReadOnlyList<ParameterInfo>?)parameters ?? [], trace);
     }
 
     private static ulong ReadVarint(ref SequenceReader<byte> reader)

@@ -14,7 +14,7 @@ public static class WeightsChunks
     /// unchanged until they are sent. The layout rides on the first chunk; the CRC-32C on all of them.
     /// </summary>
     public static IReadOnlyList<WeightsChunk> Split(long version, WeightsEncoding encoding, ReadOnlyMemory<byte> blob,
-        IEnumerable<ParameterInfo> layout, int maxChunkBytes = MaxChunkBytes, long learnerUpdate = 0)
+        IEnumerable<ParameterInfo> layout, int maxChunkBytes = MaxChunkBytes, long learnerUpdate = 0, TraceContext? trace = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxChunkBytes, 1);
@@ -35,7 +35,11 @@ public static class WeightsChunks
                 Crc32C = crc,
                 LearnerUpdate = learnerUpdate,
             };
-            if (offset == 0) chunk.Parameters.AddRange(layout);
+            if (offset == 0)
+            {
+                chunk.Parameters.AddRange(layout);
+                chunk.Trace = trace;
+            }
             chunks.Add(chunk);
             offset += length;
         }

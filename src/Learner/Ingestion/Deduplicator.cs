@@ -89,6 +89,20 @@ internal sealed class Deduplicator
         }
     }
 
+    /// <summary>The seq an actor's next new batch should carry: one above everything seen or being stored from it.</summary>
+    public ulong NextSeq(string actorId)
+    {
+        lock (_lock)
+        {
+            ulong highest = _seen.TryGetValue(actorId, out var window) ? window.Highest : 0;
+            foreach (var (actor, seq) in _pending.Keys)
+            {
+                if (seq > highest && string.Equals(actor, actorId, StringComparison.Ordinal)) highest = seq;
+            }
+            return highest + 1;
+        }
+    }
+
     /// <summary>The <em>done</em> memory as JSON, for a checkpoint.</summary>
     public string SaveDone()
     {

@@ -23,6 +23,9 @@ internal sealed class SeqWindow
     /// <summary>Seen seqs above the watermark, ascending.</summary>
     public IReadOnlyCollection<ulong> Above => _above;
 
+    /// <summary>The highest seq seen (0 when none).</summary>
+    public ulong Highest => _above.Count > 0 ? _above.Max : Contiguous;
+
     public bool Contains(ulong seq) => seq <= Contiguous || _above.Contains(seq);
 
     /// <summary>Records a seq; false when it was already there. <paramref name="overflowed"/> says the gap limit moved the watermark.</summary>

@@ -17,10 +17,11 @@ internal sealed class PublishedVersion
     private readonly Lazy<IReadOnlyList<WeightsChunk>> _f32Chunks;
     private readonly Lazy<IReadOnlyList<WeightsChunk>> _bf16Chunks;
 
-    public PublishedVersion(long version, long learnerUpdate, byte[] f32Blob, ParameterInfo[] f32Layout)
+    public PublishedVersion(long version, long learnerUpdate, byte[] f32Blob, ParameterInfo[] f32Layout, TraceContext? trace = null)
     {
         Version = version;
         LearnerUpdate = learnerUpdate;
+        Trace = trace;
         _f32 = f32Blob;
         _f32Layout = f32Layout;
         _bf16 = new(ToBFloat16);
@@ -31,6 +32,9 @@ internal sealed class PublishedVersion
     public long Version { get; }
 
     public long LearnerUpdate { get; }
+
+    /// <summary>The publish_weights span's context, sent on the first chunk (null when tracing is off).</summary>
+    public TraceContext? Trace { get; }
 
     /// <summary>The float32 blob (for tests and checks).</summary>
     public ReadOnlyMemory<byte> F32Blob => _f32;
@@ -45,7 +49,7 @@ internal sealed class PublishedVersion
     private IReadOnlyList<WeightsChunk> Split(WeightsEncoding encoding, int maxChunkBytes)
     {
         var (blob, layout) = encoding == WeightsEncoding.Bf16 ? _bf16.Value : (_f32, _f32Layout);
-        return WeightsChunks.Split(Version, encoding, blob, layout, maxChunkBytes, LearnerUpdate);
+        return WeightsChunks.Split(Version, encoding, blob, layout, maxChunkBytes, LearnerUpdate, Trace);
     }
 
     // ModuleWeights.Pack lays parameters out back to back, so the bf16 blob is the f32 one element for

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using AsyncRL.Algorithms;
+using AsyncRL.Contracts;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Models.Nn;
 
@@ -35,10 +37,10 @@ internal sealed class WeightsPublisher
     }
 
     /// <summary>Packs the module's current parameters as <paramref name="version"/> and wakes the watchers.</summary>
-    public PublishedVersion Publish(Module module, long version, long learnerUpdate)
+    public PublishedVersion Publish(Module module, long version, long learnerUpdate, ActivityContext trace = default)
     {
         var (blob, layout) = ModuleWeights.Pack(module, WeightsEncoding.F32);
-        var published = new PublishedVersion(version, learnerUpdate, blob, layout);
+        var published = new PublishedVersion(version, learnerUpdate, blob, layout, TraceContexts.ToMessage(trace));
         TaskCompletionSource woken;
         lock (_lock)
         {

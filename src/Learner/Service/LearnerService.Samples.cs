@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using AsyncRL.Algorithms;
+using AsyncRL.Contracts;
 using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Ingestion;
@@ -48,7 +49,7 @@ internal sealed partial class LearnerService
     {
         long version = _publisher.LatestVersion;
         var ack = new PushAck { Seq = batch.Seq, Credits = 1, LearnerPolicyVersion = version };
-        ActivityContext.TryParse(batch.TraceContext?.Traceparent, batch.TraceContext?.Tracestate, isRemote: true, out var rollout);
+        var rollout = TraceContexts.FromMessage(batch.TraceContext);
         using Activity? activity = _instrumentation.StartIngest(rollout);
         activity?.SetTag("asyncrl.actor_id", batch.ActorId);
         activity?.SetTag("asyncrl.seq", (long)batch.Seq);

@@ -59,6 +59,7 @@ internal sealed partial class LearnerService : ILearnerService
             Lease = Duration.FromTimeSpan(_settings.Lease),
         };
         reply.ActorIds.AddRange(actorIds);
+        foreach (string actorId in actorIds) reply.NextSeqs.Add(_dedup.NextSeq(actorId));
         return Task.FromResult(reply);
     }
 

@@ -87,7 +87,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
     public void Publish(long version)
     {
         using var activity = _rt.Instrumentation.StartPublish();
-        _rt.Publisher.Publish(_rt.Algorithm.Policy, version, _rt.Progress.Updates);
+        _rt.Publisher.Publish(_rt.Algorithm.Policy, version, _rt.Progress.Updates, activity?.Context ?? default);
         _rt.Progress.PolicyVersion = version;
         _rt.Instrumentation.SetPolicyVersion(version);
         activity?.SetTag("asyncrl.policy_version", version);

@@ -90,6 +90,29 @@ public sealed class SampleSenderTests
     }
 
     [Fact]
+    public async Task Push_LearnerHasSeenThisNodeId_NewBatchesContinueAtTheAnnouncedSeq()
+    {
+        // Arrange: a node restarted under the same id; the learner has seen up to 40 from actor 0, 7 from actor 1
+        var learner = new FakeLearner(TestRuns.Spec()) { NextSeq = id => id.EndsWith("/0", StringComparison.Ordinal) ? 41UL : 8UL };
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+
+        // Act
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address, actors: 2));
+        var received = new List<Received>();
+        for (int i = 0; i < 40 && received.Select(r => r.Batch.ActorId).Distinct().Count() < 2; i++) received.Add(await learner.NextAsync());
+
+        // Assert: each actor's first new seq is the announced one, and they go on from there
+        foreach (var (actor, first) in new[] { ("/0", 41UL), ("/1", 8UL) })
+        {
+            var seqs = received.Where(r => r.Batch.ActorId.EndsWith(actor, StringComparison.Ordinal)).Select(r => r.Batch.Seq).ToArray();
+            Assert.NotEmpty(seqs);
+            Assert.Equal(Enumerable.Range(0, seqs.Length).Select(i => first + (ulong)i), seqs);
+        }
+        Assert.Equal(0, running.Node.Stats.BatchesDuplicate);
+    }
+
+    [Fact]
     public async Task Push_RejectedBatch_IsNeverSentAgain()
     {
         // Arrange: seq 2 is invalid; acks wait so that a reconnect happens with the rejection known

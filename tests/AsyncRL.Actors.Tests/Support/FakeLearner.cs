@@ -57,6 +57,9 @@ internal sealed class FakeLearner : ILearnerService
     /// <summary>Decides each batch's ack (default: accept, or duplicate when already stored). Null: use the default.</summary>
     public Func<SampleBatch, AckStatus?>? Verdict { get; set; }
 
+    /// <summary>The next seq Register announces for an actor id (none announced when null).</summary>
+    public Func<string, ulong>? NextSeq { get; set; }
+
     /// <summary>Queue acks until <see cref="ReleaseAcks"/> instead of answering at once.</summary>
     public bool HoldAcks { get; set; }
 
@@ -111,6 +114,7 @@ internal sealed class FakeLearner : ILearnerService
         Registrations.Enqueue(request);
         var reply = new RegisterReply { RunId = RunId, Run = Spec, InitialCredits = InitialCredits, LatestPolicyVersion = Math.Max(0, Latest) };
         for (int i = 0; i < request.ActorCount; i++) reply.ActorIds.Add($"{request.NodeId}/{i}");
+        if (NextSeq is { } next) reply.NextSeqs.AddRange(reply.ActorIds.Select(next));
         return Task.FromResult(reply);
     }
 

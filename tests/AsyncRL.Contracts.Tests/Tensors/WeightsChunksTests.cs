@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using AsyncRL.Contracts.V1;
 using Google.Protobuf;
 
@@ -121,6 +122,41 @@ public sealed class WeightsChunksTests
         Assert.Equal("q.weight", Assert.Single(assembler.Parameters).Name);
         Assert.Equal(123, assembler.LearnerUpdate);
         Assert.Equal(9, assembler.Version);
+    }
+
+    [Fact]
+    public void Split_WithTrace_OnlyTheFirstChunkCarriesIt_AndBothAssemblyPathsReadIt()
+    {
+        // Arrange
+        var publish = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, "k=v");
+        byte[] blob = new byte[2 * WeightsChunks.MaxChunkBytes + 8];
+        ParameterInfo[] layout = [new() { Name = "w", Shape = { blob.Length / 4 }, Dtype = DType.Float32 }];
+
+        // Act
+        var chunks = WeightsChunks.Split(4, WeightsEncoding.F32, blob, layout, trace: TraceContexts.ToMessage(publish));
+        var decoded = new WeightsAssembler();
+        foreach (var chunk in chunks) decoded.AddEncoded(new ReadOnlySequence<byte>(chunk.ToByteArray()));
+        var added = new WeightsAssembler();
+        foreach (var chunk in chunks) added.Add(chunk);
+
+        // Assert
+        Assert.Equal([true, false, false], chunks.Select(c => c.Trace is not null));
+        Assert.Equal($"00-{publish.TraceId}-{publish.SpanId}-01", chunks[0].Trace.Traceparent);
+        foreach (var assembler in new[] { decoded, added })
+        {
+            Assert.Equal(publish.TraceId, assembler.Trace.TraceId);
+            Assert.Equal(publish.SpanId, assembler.Trace.SpanId);
+            Assert.Equal("k=v", assembler.Trace.TraceState);
+            Assert.True(assembler.Trace.IsRemote);
+        }
+    }
+
+    [Fact]
+    public void TraceContexts_MalformedOrAbsent_IsNoSpan()
+    {
+        Assert.Null(TraceContexts.ToMessage(default));
+        Assert.Equal(default, TraceContexts.FromMessage(null));
+        Assert.Equal(default, TraceContexts.FromMessage(new TraceContext { Traceparent = "00-zz-not-a-span" }));
     }
 
     [Fact]

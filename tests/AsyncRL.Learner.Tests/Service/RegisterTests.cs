@@ -43,6 +43,24 @@ public sealed class RegisterTests
         Assert.True(node.Live);
     }
 
+    [Fact]
+    public async Task Register_AfterBatches_NextSeqsContinueAboveWhatWasSeen()
+    {
+        await using var learner = await LearnerHarness.StartAsync(o => o with { Ppo = LearnerHarness.SmallPpo with { RowsPerUpdate = 1000 } });
+        var first = await learner.RegisterAsync("node-c", actors: 2);
+        Assert.Equal([1ul, 1ul], first.NextSeqs);
+        var fragments = new Fragments();
+        await using var push = new PushStream(learner.Client);
+        foreach (ulong seq in new ulong[] { 1, 2, 5 })
+            Assert.Equal(AckStatus.Accepted, (await push.SendAsync(fragments.Batch(first, seq, actor: 1))).Status);
+
+        // A node restarted under the same id must not reuse seqs the learner has seen: they would be dropped as duplicates.
+        var again = await learner.RegisterAsync("node-c", actors: 2);
+
+        Assert.Equal(first.ActorIds, again.ActorIds);
+        Assert.Equal([1ul, 6ul], again.NextSeqs);
+    }
+
     [Theory]
     [InlineData("", 1u, "node_id is empty")]
     [InlineData("a/b", 1u, "contains '/'")]

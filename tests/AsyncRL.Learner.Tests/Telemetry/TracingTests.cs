@@ -29,9 +29,12 @@ public sealed class TracingTests
         var batch = new Fragments().Batch(registered, 1);
         batch.TraceContext = new TraceContext { Traceparent = $"00-{rollout.TraceId}-{rollout.SpanId}-01" };
         await using var push = new PushStream(learner.Client);
+        await using var watch = new WeightsWatch(learner.Client);
+        Assert.Equal(0, (await watch.NextAsync().Within())!.Version);
 
         await push.SendAsync(batch);
         await updated.Task.Within();
+        var v1 = (await watch.NextAsync().Within())!;
 
         var ingest = Assert.Single(stopped, a => a.OperationName == "ingest");
         var update = Assert.Single(stopped, a => a.OperationName == "update");
@@ -45,5 +48,9 @@ public sealed class TracingTests
         Assert.Equal(rollout.TraceId, link.Context.TraceId);
         Assert.Contains(link.Tags!, t => t.Key == LearnerInstrumentation.StalenessAttribute && t.Value is 0L);
         Assert.Equal(update.SpanId, publish.ParentSpanId);
+        // The version's first chunk names publish_weights, so the actors' sync_weights spans join this trace.
+        Assert.Equal(1, v1.Version);
+        Assert.Equal(publish.TraceId, v1.Trace.TraceId);
+        Assert.Equal(publish.SpanId, v1.Trace.SpanId);
     }
 }
