@@ -74,6 +74,7 @@ public sealed class ActorNode
         using var channel = GrpcChannel.ForAddress(_options.LearnerAddress, new GrpcChannelOptions
         {
             BearerToken = _options.AuthToken,
+            RemoteCertificateValidation = _options.RemoteCertificateValidation,
             TimeProvider = _options.TimeProvider,
             LoggerFactory = _loggerFactory,
         });

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using AsyncRL.Algorithms;
 using AsyncRL.Contracts.V1;
 
@@ -30,6 +31,9 @@ public sealed record ActorNodeOptions
 
     /// <summary>Sent as <c>authorization: Bearer …</c> on every call when the learner has a token.</summary>
     public string? AuthToken { get; init; }
+
+    /// <summary>Validates the learner's certificate on an https:// address; null: the system's trust store.</summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; init; }
 
     /// <summary>Un-acked batches kept per actor (sent or waiting for credits); a full window blocks the actor.</summary>
     public int MaxUnackedBatches { get; init; } = 16;

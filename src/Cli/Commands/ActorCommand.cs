@@ -18,7 +18,8 @@ internal static class ActorCommand
         var sync = CommonOptions.Sync();
         var token = CommonOptions.Token();
         var nodeId = new Option<string?>("--node-id") { Description = "Stable node id (a restarted node with the same id keeps its actor ids)." };
-        foreach (var o in new Option[] { config, learner, actors, envs, sync, token, nodeId }) command.Options.Add(o);
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "PEM CA certificate(s) that an https:// learner's certificate must chain to (default: the system's trust store)." };
+        foreach (var o in new Option[] { config, learner, actors, envs, sync, token, nodeId, tlsCa }) command.Options.Add(o);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             var url = s.Get(learner);
@@ -26,7 +27,11 @@ internal static class ActorCommand
                 throw new CliUsageException($"--learner: '{url}' is not an absolute http:// or https:// address.");
             Gemm.SetThreads(1);
             using var telemetry = AsyncRL.Learner.LearnerTelemetry.Configure("asyncrl-actor", [ActorInstrumentation.Name]);
-            var node = new ActorNode(NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId)));
+            var options = NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId)) with
+            {
+                RemoteCertificateValidation = TlsFiles.TrustOnly(s.Get(tlsCa)),
+            };
+            var node = new ActorNode(options);
             var run = node.RunAsync(ct);
             var ticker = Task.Run(async () =>
             {

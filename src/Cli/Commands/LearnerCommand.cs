@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AsyncRL.Cli.Configuration;
 using AsyncRL.Cli.Display;
 using AsyncRL.Learner;
 
@@ -12,7 +13,9 @@ internal static class LearnerCommand
         var command = new Command("learner", "Run the learner node; actor nodes connect to it.");
         var config = CommonOptions.Config();
         var learner = new LearnerArgs("runs/learner");
-        var listen = new Option<string>("--listen") { Description = "Address actors connect to (h2c).", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var listen = new Option<string>("--listen") { Description = "Address actors connect to: http:// (h2c), or https:// with --tls-cert/--tls-key.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for TLS on an https:// --listen address (the health port stays plaintext)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
         var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
@@ -22,6 +25,8 @@ internal static class LearnerCommand
         command.Options.Add(healthPort);
         command.Options.Add(rows);
         command.Options.Add(checkpointInterval);
+        command.Options.Add(tlsCert);
+        command.Options.Add(tlsKey);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
@@ -30,6 +35,7 @@ internal static class LearnerCommand
             {
                 AdditionalConfig = new() { ["mode"] = "learner" },
                 CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0, s.Get(checkpointInterval))),
+                TlsCertificate = TlsFiles.ServerCertificate(s.Get(tlsCert), s.Get(tlsKey)),
             };
             using var telemetry = LearnerTelemetry.Configure();
             await using var node = new LearnerNode(options);

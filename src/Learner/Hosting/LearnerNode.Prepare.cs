@@ -90,6 +90,7 @@ public sealed partial class LearnerNode
             ["publish_every"] = o.PublishEvery,
             ["no_early_stop"] = o.NoEarlyStop,
             ["listen"] = o.Listen,
+            ["tls"] = o.TlsCertificate is not null,
             ["health_port"] = o.HealthPort,
             ["auth"] = o.AuthToken is not null,
             ["checkpoint_interval_s"] = o.CheckpointInterval.TotalSeconds,

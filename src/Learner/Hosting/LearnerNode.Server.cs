@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Service;
@@ -18,7 +19,7 @@ public sealed partial class LearnerNode
     private async Task<(WebApplication, Uri)> StartServerAsync(LearnerService service, CancellationToken cancellationToken)
     {
         var endPoint = ListenAddress.Parse(_options.Listen);
-        var app = BuildApp(endPoint, grpc =>
+        var app = BuildApp(endPoint, _options.TlsCertificate, grpc =>
         {
             grpc.MaxReceiveMessageSize = _options.MaxReceiveMessageSize;
             if (_options.AuthToken is { Length: > 0 } token) grpc.Authenticator = new BearerTokenAuthenticator(token);
@@ -32,12 +33,12 @@ public sealed partial class LearnerNode
     private async Task<(WebApplication, Uri)> StartHealthServerAsync(int port, CancellationToken cancellationToken)
     {
         var endPoint = new IPEndPoint(ListenAddress.Parse(_options.Listen).Address, port);
-        var app = BuildApp(endPoint, configure: null);
+        var app = BuildApp(endPoint, certificate: null, configure: null);
         app.MapGrpcService(_health.CreateDefinition());
         return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));
     }
 
-    private WebApplication BuildApp(IPEndPoint endPoint, Action<GrpcServerOptions>? configure)
+    private WebApplication BuildApp(IPEndPoint endPoint, X509Certificate2? certificate, Action<GrpcServerOptions>? configure)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -46,7 +47,7 @@ public sealed partial class LearnerNode
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureGrpcDefaults();
-            kestrel.ListenGrpc(endPoint);
+            kestrel.ListenGrpc(endPoint, certificate);
         });
         builder.Services.AddGrpcTransport(configure);
         return builder.Build();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
@@ -9,6 +10,9 @@ public sealed record LearnerNodeOptions
 {
     /// <summary>Where actors reach the node: <c>http://HOST:PORT</c>, h2c; port 0 picks a free one.</summary>
     public string Listen { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>Certificate (with its private key) for TLS on an <c>https://</c> <see cref="Listen"/> address; the health port stays plaintext.</summary>
+    public X509Certificate2? TlsCertificate { get; init; }
 
     /// <summary>Plaintext port for <c>grpc.health.v1</c> (Kubernetes probes); 0 picks a free one; null serves none.</summary>
     public int? HealthPort { get; init; }
@@ -105,5 +109,9 @@ public sealed record LearnerNodeOptions
         ArgumentNullException.ThrowIfNull(Ppo);
         Ppo.Validate();
         ListenAddress.Parse(Listen);
+        if (ListenAddress.IsTls(Listen) != TlsCertificate is not null)
+            throw new ArgumentException(TlsCertificate is null
+                ? $"Listen address '{Listen}' asks for TLS but no certificate is given."
+                : $"A TLS certificate is given but the listen address '{Listen}' is not https://.");
     }
 }

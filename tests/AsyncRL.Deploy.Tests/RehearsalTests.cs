@@ -1,0 +1,174 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using AsyncRL.Deploy.Tests.Support;
+using AsyncRL.IntegrationTests.Otlp;
+using AsyncRL.Tests.Support;
+using Google.Protobuf;
+
+namespace AsyncRL.Deploy.Tests;
+
+/// <summary>A theory that needs root, iproute2, python3 and kubectl; skipped with the reason otherwise.</summary>
+public sealed class NetnsTheoryAttribute : TheoryAttribute
+{
+    public NetnsTheoryAttribute()
+    {
+        if ((NetnsLab.SkipReason ?? (Manifests.KubectlAvailable ? null : Manifests.NoKubectl)) is { } reason) Skip = reason;
+    }
+}
+
+/// <summary>
+/// An overlay rehearsed on separate network hosts: the learner, two actor pods and a stand-in OTLP collector (in
+/// the place of Jaeger or the cluster's collector) each in a network namespace of their own, joined only by a
+/// bridge. Every process runs the published CLI with the arguments, variables and mounted files the rendered
+/// manifests give it, as the pod's non-root user on a read-only root where only its volumes are writable, and finds
+/// the others by the names the overlay uses. prod's TLS Secret holds a certificate
+/// made here for the learner Service's name, signed by a CA made here.
+/// </summary>
+public sealed class RehearsalTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(150);
+
+    /// <summary>Rollout threads per actor pod here: prod asks for 4 per pod, more than two shared cores can run.</summary>
+    private const int MaxActorsPerPod = 2;
+
+    [NetnsTheory]
+    [InlineData("overlays/dev")]
+    [InlineData("overlays/prod")]
+    public async Task Overlay_OnSeparateNetworkHosts_Trains_AndBothServicesTracesReachTheCollector(string overlay)
+    {
+        var m = await ManifestTests.RenderAsync(overlay);
+        var ours = Pod.All(m).Where(p => p.IsAsyncRl).ToList();
+        var learner = ours.Single(p => p.Subcommand == "learner");
+        var actor = ours.Single(p => p.Subcommand == "actor");
+        string published = await Published.DirectoryAsync();
+        string asyncrl = Path.Combine(published, "asyncrl.dll");
+
+        var root = Directory.CreateTempSubdirectory("asyncrl-rehearsal-").FullName;
+        try
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101); // the pods' non-root users reach their folders
+            var secrets = Secrets(new Uri(actor.Arg("--learner")!).Host);
+            var image = DockerfileTests.ImageEnvironment();
+            var learnerPod = await LocalPod.PrepareAsync(m, learner, "asyncrl-learner-0", root, image, secrets);
+            var actorPods = new List<LocalPod>();
+            foreach (int i in new[] { 1, 2 }) actorPods.Add(await LocalPod.PrepareAsync(m, actor, $"asyncrl-actor-{i}", root, image, secrets));
+            IReadOnlyDictionary<string, string> ActorEnvironment(LocalPod pod) => new Dictionary<string, string>(pod.Environment)
+            {
+                ["ASYNCRL_ACTORS"] = Math.Min(MaxActorsPerPod, int.Parse(pod.Environment.GetValueOrDefault("ASYNCRL_ACTORS", "1"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var collector = new Uri(learnerPod.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+            // Addresses of our own in a private range, on the namespaces' interfaces only; names as cluster DNS would give them.
+            var addresses = new Dictionary<string, string> { ["learner"] = "10.213.0.2", ["actor-1"] = "10.213.0.3", ["actor-2"] = "10.213.0.4", ["otlp"] = "10.213.0.5" };
+            var names = m.OfKind("Service").Where(s => Manifests.Selects(Manifests.Labels(s["spec"]!["selector"]), learner.Labels))
+                .ToDictionary(s => Manifests.Name(s), _ => "learner");
+            names[collector.Host] = "otlp";
+            Assert.Contains(new Uri(actor.Arg("--learner")!).Host, names.Keys);
+
+            await using var lab = await NetnsLab.CreateAsync(addresses, names);
+            string received = Directory.CreateDirectory(Path.Combine(root, "otlp")).FullName;
+            var sink = lab.Start("otlp", "python3", [Path.Combine(AppContext.BaseDirectory, "Support", "otlp_sink.py"), "0.0.0.0", collector.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), received], new Dictionary<string, string>());
+            await WaitUntilAsync(() => sink.Output.Contains("listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => sink.Output);
+
+            var learnerProcess = lab.Start("learner", "dotnet", [asyncrl, .. learnerPod.Args], learnerPod.Environment, learnerPod.Security);
+            var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], ActorEnvironment(p), p.Security)).ToList();
+            string Output() => $"learner:\n{learnerProcess.Output}\n" + string.Concat(actorProcesses.Select((a, i) => $"actor {i + 1}:\n{a.Output}\n")) + $"collector:\n{sink.Output}";
+
+            string metrics = Path.Combine(learnerPod.Local(learner.Arg("--out")!), "metrics.jsonl");
+            Spans? spans = null;
+            await WaitUntilAsync(() =>
+            {
+                if (learnerProcess.HasExited || actorProcesses.Any(a => a.HasExited)) throw new Xunit.Sdk.XunitException("a node exited\n" + Output());
+                spans = Spans.Read(received);
+                return LastVersion(metrics) >= 10
+                    && actorProcesses.All(a => System.Text.RegularExpressions.Regex.IsMatch(a.Output, "accepted [1-9]"))
+                    && spans.Services.Contains("asyncrl-learner") && spans.Services.Contains("asyncrl-actor")
+                    && spans.RolloutTracesIngested > 0;
+            }, Wait, () => $"policy version {LastVersion(metrics)}, span services [{string.Join(", ", spans?.Services ?? new HashSet<string>())}], rollout traces ingested {spans?.RolloutTracesIngested}\n{Output()}");
+
+            // Training went on over the bridge only: both actor nodes' batches were accepted, versions advanced,
+            // and the learner's ingest spans continue the actors' rollout traces across the hosts.
+            Assert.False(learnerProcess.HasExited, Output());
+            Assert.True(LastVersion(metrics) >= 10);
+            string scheme = new Uri(learner.Arg("--listen")!).Scheme; // prod: TLS with the mounted Secret, verified by the actors
+            Assert.Contains($"listening on {scheme}://", learnerProcess.Output, StringComparison.Ordinal);
+            Assert.True(spans!.RolloutTracesIngested > 0);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>What the operator would have created: the token, and the learner's TLS Secret (used by prod only).</summary>
+    private static Dictionary<string, string> Secrets(string learnerHost)
+    {
+        using var ca = TestCertificates.CreateCa("asyncrl rehearsal ca");
+        using var server = TestCertificates.CreateServer(ca, [learnerHost], []);
+        return new Dictionary<string, string>
+        {
+            ["asyncrl-token/token"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            ["asyncrl-learner-tls/tls.crt"] = server.ExportCertificatePem(),
+            ["asyncrl-learner-tls/tls.key"] = server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
+            ["asyncrl-learner-tls/ca.crt"] = ca.ExportCertificatePem(),
+        };
+    }
+
+    private static long LastVersion(string metricsPath)
+    {
+        if (!File.Exists(metricsPath)) return 0;
+        using var stream = new FileStream(metricsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        long version = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                version = doc.RootElement.GetProperty("policy_version").GetInt64();
+            }
+            catch (JsonException)
+            {
+                // the learner is mid-line
+            }
+        }
+        return version;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not reached within {timeout}: {diagnostics()}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The trace exports the collector saved, decoded with the OTLP messages the integration tests use.</summary>
+    private sealed record Spans(IReadOnlySet<string> Services, int RolloutTracesIngested)
+    {
+        public static Spans Read(string dir)
+        {
+            var services = new HashSet<string>(StringComparer.Ordinal);
+            var rollout = new HashSet<ByteString>();
+            var ingest = new HashSet<ByteString>();
+            foreach (var file in Directory.GetFiles(dir, "traces-*.pb"))
+            {
+                var request = ExportTraceServiceRequest.Parser.ParseFrom(File.ReadAllBytes(file));
+                foreach (var rs in request.ResourceSpans)
+                {
+                    var spans = rs.ScopeSpans.SelectMany(s => s.Spans).ToList();
+                    if (spans.Count == 0) continue;
+                    if (rs.Resource?.Attributes.FirstOrDefault(a => a.Key == "service.name")?.Value?.StringValue is { } service) services.Add(service);
+                    foreach (var span in spans)
+                    {
+                        if (span.Name == "rollout") rollout.Add(span.TraceId);
+                        if (span.Name == "ingest") ingest.Add(span.TraceId);
+                    }
+                }
+            }
+            return new Spans(services, rollout.Intersect(ingest).Count());
+        }
+    }
+}
