@@ -19,7 +19,8 @@ internal static class ActorCommand
         var token = CommonOptions.Token();
         var nodeId = new Option<string?>("--node-id") { Description = "Stable node id (a restarted node with the same id keeps its actor ids)." };
         var tlsCa = new Option<string?>("--tls-ca") { Description = "PEM CA certificate(s) that an https:// learner's certificate must chain to (default: the system's trust store)." };
-        foreach (var o in new Option[] { config, learner, actors, envs, sync, token, nodeId, tlsCa }) command.Options.Add(o);
+        var linger = CommonOptions.Linger();
+        foreach (var o in new Option[] { config, learner, actors, envs, sync, token, nodeId, tlsCa, linger }) command.Options.Add(o);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             var url = s.Get(learner);
@@ -49,6 +50,7 @@ internal static class ActorCommand
             {
                 var outcome = await run.ConfigureAwait(false);
                 await Console.Out.WriteLineAsync(outcome == ActorNodeOutcome.RunFinished ? "run finished" : "stopped").ConfigureAwait(false);
+                if (outcome == ActorNodeOutcome.RunFinished) await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);
                 return 0;
             }
             catch (OperationCanceledException)

@@ -31,5 +31,25 @@ internal static class CommonOptions
 
     public static Option<bool> NoEarlyStop() => new("--no-early-stop") { Description = "Run the whole step budget even once solved." };
 
+    public static Option<bool> Linger() => new("--linger")
+    {
+        Description = "After the run finishes, stay up (idle) until stopped instead of exiting: for supervisors that restart whatever exits, e.g. Kubernetes.",
+    };
+
+    /// <summary>With <c>--linger</c>: waits, idle, until the process is asked to stop.</summary>
+    public static async Task LingerAsync(bool linger, CancellationToken cancellationToken)
+    {
+        if (!linger) return;
+        await Console.Out.WriteLineAsync("lingering until stopped (--linger)").ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // asked to stop: the normal end of a lingering process
+        }
+    }
+
     public static Option<string?> Token() => new("--token") { Description = "Bearer token the learner requires (ASYNCRL_TOKEN)." };
 }

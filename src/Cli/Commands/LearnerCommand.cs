@@ -18,6 +18,7 @@ internal static class LearnerCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
+        var linger = CommonOptions.Linger();
         var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
         command.Options.Add(config);
         learner.AddTo(command);
@@ -27,6 +28,7 @@ internal static class LearnerCommand
         command.Options.Add(checkpointInterval);
         command.Options.Add(tlsCert);
         command.Options.Add(tlsKey);
+        command.Options.Add(linger);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
@@ -42,6 +44,8 @@ internal static class LearnerCommand
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
             await new ProgressDisplay(() => node.Progress, null).FollowAsync(node, ct).ConfigureAwait(false);
+            // Still listening: late callers are told the run finished, and health keeps answering.
+            await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);
             return 0;
         });
         return command;
