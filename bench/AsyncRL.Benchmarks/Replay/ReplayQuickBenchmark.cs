@@ -9,26 +9,26 @@ using AsyncRL.Models;
 namespace AsyncRL.Benchmarks.Replay;
 
 /// <summary>
-/// Issue 5's figures: replay insert throughput (CartPole-shaped transitions, batches of 128 rows), sampling
-/// batches of 256 (uniform and prioritized, 1M rows), DQN learner updates/s, and the in-process wall time of
-/// DQN to solve CartPole and of DQN + HER to reach 90% greedy success on 15-bit flipping.
+/// Replay store throughput: inserts (CartPole-shaped transitions, batches of 128 rows) and sampling batches
+/// of 256, uniform and prioritized, at 2^17 and 2^20 rows.
 /// </summary>
 public sealed class ReplayQuickBenchmark : IQuickBenchmark
 {
     /// <inheritdoc/>
-    public string Name => "replay";
+    public string Name => "replay-store";
 
     /// <inheritdoc/>
     public void Run(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var columns = DqnLearnerAlgorithm.Columns(4);
-        const int rows = 128, capacity = 1 << 20;
+        const int rows = 128;
         var rng = new Generator(1);
         ReadOnlyMemory<float>[] batch = [Random(rng, rows * 4), Random(rng, rows), Random(rng, rows), Random(rng, rows * 4), Random(rng, rows)];
         var priorities = Random(rng, rows);
-        foreach (bool prioritized in new[] { false, true })
+        foreach (var (prioritized, capacity) in new[] { (false, 1 << 17), (true, 1 << 17), (false, 1 << 20), (true, 1 << 20) })
         {
+            output.WriteLine($"-- capacity {capacity}");
             var buffer = new ReplayBuffer(new ReplayOptions { Capacity = capacity, Prioritized = prioritized }, columns);
             var (insert, _) = QuickTimer.Measure(() => buffer.Insert(rows, batch, 7, prioritized ? priorities : default));
             output.WriteLine($"insert ({(prioritized ? "prioritized" : "uniform"),-11})  : {rows / insert / 1e6,8:F2} M transitions/s");
@@ -36,32 +36,16 @@ public sealed class ReplayQuickBenchmark : IQuickBenchmark
             var sample = new ReplaySample(columns, 256);
             var (draw, bytes) = QuickTimer.Measure(() => buffer.Sample(sample, rng, 10));
             output.WriteLine($"sample 256 ({(prioritized ? "prioritized" : "uniform"),-11}): {1 / draw,8:F0} batches/s  ({bytes:F0} B/batch)");
-            if (prioritized)
+            if (prioritized && capacity == 1 << 17)
             {
                 var td = Random(rng, 256);
                 var (update, _) = QuickTimer.Measure(() => buffer.UpdatePriorities(sample.Keys, td));
                 output.WriteLine($"priority update 256       : {1 / update,8:F0} batches/s");
             }
         }
-
-        var options = new DqnOptions();
-        var learner = new DqnLearner(new QNetwork(4, 2, options.Hidden, new Generator(2)), options);
-        int b = options.BatchSize;
-        float[] obs = Random(rng, b * 4), next = Random(rng, b * 4), ret = Random(rng, b), disc = Enumerable.Repeat(0.97f, b).ToArray(), w = Enumerable.Repeat(1f, b).ToArray();
-        var actions = Enumerable.Range(0, b).Select(i => i % 2).ToArray();
-        var (step, _) = QuickTimer.Measure(() => learner.Update(obs, actions, ret, next, disc, w));
-        output.WriteLine($"DQN update (batch {b}, 64-64): {1 / step,8:F0} updates/s  (gemm: {AsyncRL.Models.Backend.Gemm.BackendName})");
-
-        foreach (ulong seed in new ulong[] { 1, 2, 3 })
-        {
-            var (solved, steps, seconds) = SolveCartPole(seed);
-            output.WriteLine($"DQN CartPole seed {seed}       : {(solved ? "solved" : "NOT solved")} in {seconds:F1} s, {steps} env steps (in process, no wire)");
-        }
-        var (success, herSteps, herSeconds) = HerBitFlip(15, 1);
-        output.WriteLine($"HER bitflip n=15 seed 1     : {success:P0} greedy success in {herSeconds:F1} s, {herSteps} env steps");
     }
 
-    private static float[] Random(Generator rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+    internal static float[] Random(Generator rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextUniform(-1, 1)).ToArray();
 
     /// <summary>Actor and learner interleaved on one thread: 8 environments, lag 0, defaults of the CLI.</summary>
     internal static (bool Solved, long Steps, double Seconds) SolveCartPole(ulong seed, long budget = 300_000)
@@ -117,5 +101,34 @@ public sealed class ReplayQuickBenchmark : IQuickBenchmark
             if (success >= 0.9) break;
         }
         return (success, steps, sw.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>DQN learner updates/s and the in-process wall time of DQN on CartPole and DQN + HER on bit-flipping.</summary>
+public sealed class ReplayLearningQuickBenchmark : IQuickBenchmark
+{
+    /// <inheritdoc/>
+    public string Name => "replay-learning";
+
+    /// <inheritdoc/>
+    public void Run(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var rng = new Generator(1);
+        var options = new DqnOptions();
+        var learner = new DqnLearner(new QNetwork(4, 2, options.Hidden, new Generator(2)), options);
+        int b = options.BatchSize;
+        float[] obs = ReplayQuickBenchmark.Random(rng, b * 4), next = ReplayQuickBenchmark.Random(rng, b * 4), ret = ReplayQuickBenchmark.Random(rng, b), disc = Enumerable.Repeat(0.97f, b).ToArray(), w = Enumerable.Repeat(1f, b).ToArray();
+        var actions = Enumerable.Range(0, b).Select(i => i % 2).ToArray();
+        var (step, _) = QuickTimer.Measure(() => learner.Update(obs, actions, ret, next, disc, w));
+        output.WriteLine($"DQN update (batch {b}, 64-64): {1 / step,8:F0} updates/s  (gemm: {AsyncRL.Models.Backend.Gemm.BackendName})");
+
+        foreach (ulong seed in new ulong[] { 1, 2, 3 })
+        {
+            var (solved, steps, seconds) = ReplayQuickBenchmark.SolveCartPole(seed);
+            output.WriteLine($"DQN CartPole seed {seed}       : {(solved ? "solved" : "NOT solved")} in {seconds:F1} s, {steps} env steps (in process, no wire)");
+        }
+        var (success, herSteps, herSeconds) = ReplayQuickBenchmark.HerBitFlip(15, 1);
+        output.WriteLine($"HER bitflip n=15 seed 1     : {success:P0} greedy success in {herSeconds:F1} s, {herSteps} env steps");
     }
 }

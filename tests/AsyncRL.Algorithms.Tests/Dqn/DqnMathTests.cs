@@ -87,3 +87,96 @@ public sealed class DqnMathTests
         Assert.Equal((up - down) / (2 * h), w.Grad!.Data[5], 2);
     }
 }
+
+public sealed class DqnLearnerAlgorithmTests
+{
+    private static (DqnLearnerAlgorithm Algo, DqnOptions Options) Filled(bool checkpointReplay)
+    {
+        var options = new DqnOptions { BatchSize = 16, MinReplaySize = 32, ReplayCapacity = 256, SamplesPerInsert = 2, CheckpointReplay = checkpointReplay, Hidden = [16] };
+        var algo = new DqnLearnerAlgorithm(options, AsyncRL.Environments.EnvRegistry.SpecOf("cartpole"), null, seed: 4);
+        var net = new QNetwork(4, 2, options.Hidden, new Generator(1));
+        var collector = new DqnCollector(AsyncRL.Environments.EnvRegistry.CreateVector("cartpole", 2, 3), new DqnActingPolicy(net, 2), new Generator(2), 16, 3, 0.99f, [0.5f, 0.5f]);
+        for (ulong seq = 1; seq <= 6; seq++)
+        {
+            var batch = DqnWire.ToBatch(collector.Collect(0), "t/0", 32);
+            algo.Ingest(new LearnerBatch("t/0", seq, 0, 0, 32, default, algo.Decode(batch)));
+            while (algo.ReadyToUpdate) algo.Update(0);
+        }
+        return (algo, options);
+    }
+
+    [Fact]
+    public void SaveRestore_WithReplay_ContinuesExactly()
+    {
+        var (a, options) = Filled(checkpointReplay: true);
+        var state = a.SaveState();
+        Assert.NotNull(state.Replay);
+        var b = new DqnLearnerAlgorithm(options, AsyncRL.Environments.EnvRegistry.SpecOf("cartpole"), null, seed: 99);
+        b.RestoreState(state);
+        Assert.Equal(a.Replay.Stats(), b.Replay.Stats());
+        // One more identical batch into both; then both sample the same rows and take the same step.
+        var more = DqnWire.ToBatch(new DqnTransitions(new float[64 * 4], new int[64], new float[64], new float[64 * 4], new float[64], null, new long[64]), "t/0", 64);
+        a.Ingest(new LearnerBatch("t/0", 7, 0, 0, 64, default, a.Decode(more)));
+        b.Ingest(new LearnerBatch("t/0", 7, 0, 0, 64, default, b.Decode(more)));
+        Assert.True(a.ReadyToUpdate && b.ReadyToUpdate);
+        var ra = a.Update(5);
+        var rb = b.Update(5);
+        Assert.Equal(ra.Metrics["loss"], rb.Metrics["loss"]);
+        Assert.Equal(ra.Metrics["sample_age_mean"], rb.Metrics["sample_age_mean"]);
+    }
+
+    [Fact]
+    public void SaveRestore_WithoutReplay_StartsEmptyAndWaitsForData()
+    {
+        var (a, options) = Filled(checkpointReplay: false);
+        var state = a.SaveState();
+        Assert.Null(state.Replay);
+        var b = new DqnLearnerAlgorithm(options, AsyncRL.Environments.EnvRegistry.SpecOf("cartpole"), null, seed: 99);
+        b.RestoreState(state);
+        Assert.Equal(0, b.Replay.Size);
+        Assert.False(b.ReadyToUpdate);
+        Assert.Equal(a.Learner.Updates, b.Learner.Updates);
+    }
+
+    [Fact]
+    public void Decode_BadColumns_AreRejectedWithTheColumnName()
+    {
+        var (a, _) = Filled(checkpointReplay: false);
+        var t = new DqnTransitions(new float[8], [0, 7], [1, 1], new float[8], [0.9f, 0.9f], null, [0, 0]);
+        var ex = Assert.Throws<ArgumentException>(() => a.Decode(DqnWire.ToBatch(t, "t/0", 2)));
+        Assert.Contains("column 'action': row 1 has action 7", ex.Message, StringComparison.Ordinal);
+        t = t with { Actions = [0, 1], Discounts = [0.9f, 1.5f] };
+        ex = Assert.Throws<ArgumentException>(() => a.Decode(DqnWire.ToBatch(t, "t/0", 2)));
+        Assert.Contains("column 'discount': row 1 has 1.5", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Collector_FullWindows_CarryTheNStepReturnAndTheActorsPriority()
+    {
+        var net = new QNetwork(4, 2, [8], new Generator(1));
+        var policy = new DqnActingPolicy(net, 1);
+        var collector = new DqnCollector(AsyncRL.Environments.EnvRegistry.CreateVector("cartpole", 1, 3), policy, new Generator(2), 8, n: 3, gamma: 0.5f, [0f]);
+        var t = collector.Collect(4);
+        Assert.True(t.Rows >= 6, $"{t.Rows} rows"); // 8 steps; the first emission needs 3 unless the episode ends first
+        var check = new DqnActingPolicy(net.CloneNetwork(), 1);
+        int full = 0;
+        for (int i = 0; i < t.Rows; i++)
+        {
+            Assert.Equal(4, t.PolicyVersions[i]);
+            float q = check.MaxValue(t.Observations.AsSpan(i * 4, 4)); // ε = 0: the action taken is the greedy one
+            if (t.Discounts[i] == 0f)
+            {
+                // The episode terminated inside the window: m ≤ 3 rewards of 1, no bootstrap.
+                Assert.Contains(t.Returns[i], new[] { 1f, 1.5f, 1.75f });
+                Assert.Equal(MathF.Abs(t.Returns[i] - q), t.Priorities![i], 4);
+                continue;
+            }
+            full++;
+            Assert.Equal(1f + 0.5f + 0.25f, t.Returns[i], 6); // reward 1 per CartPole step
+            Assert.Equal(0.125f, t.Discounts[i], 6);
+            float bootstrap = check.MaxValue(t.NextObservations.AsSpan(i * 4, 4));
+            Assert.Equal(MathF.Abs(1.75f + 0.125f * bootstrap - q), t.Priorities![i], 4);
+        }
+        Assert.True(full > 0);
+    }
+}
