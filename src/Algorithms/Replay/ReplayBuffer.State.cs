@@ -20,19 +20,24 @@ public sealed partial class ReplayBuffer
         long versionBase = 0, updateBase = 0;
         if (Size > 0)
         {
-            versionBase = _policyVersion.AsSpan(0, Size).ToArray().Min();
-            updateBase = _insertedAt.AsSpan(0, Size).ToArray().Min();
+            versionBase = _info.Take(Size).Min(i => i.PolicyVersion);
+            updateBase = _info.Take(Size).Min(i => i.InsertedAt);
             var versions = new float[Size];
             var inserted = new float[Size];
             var priorities = new float[Size];
             for (int s = 0; s < Size; s++)
             {
-                versions[s] = Offset(_policyVersion[s], versionBase, "policy version");
-                inserted[s] = Offset(_insertedAt[s], updateBase, "insert update");
+                versions[s] = Offset(_info[s].PolicyVersion, versionBase, "policy version");
+                inserted[s] = Offset(_info[s].InsertedAt, updateBase, "insert update");
                 priorities[s] = _tree is null ? 0f : (float)_tree[s];
             }
             for (int col = 0; col < _columns.Length; col++)
-                tensors[prefix + "column." + _columns[col].Name] = new Tensor(_data[col].AsSpan(0, Size * _columns[col].Width).ToArray(), Size, _columns[col].Width);
+            {
+                int w = _columns[col].Width;
+                var values = new float[Size * w];
+                for (int s = 0; s < Size; s++) _rows.AsSpan(s * _stride + _offset[col], w).CopyTo(values.AsSpan(s * w, w));
+                tensors[prefix + "column." + _columns[col].Name] = new Tensor(values, Size, w);
+            }
             tensors[prefix + "policy_version"] = new Tensor(versions, Size);
             tensors[prefix + "inserted_at"] = new Tensor(inserted, Size);
             if (_tree is not null) tensors[prefix + "priority"] = new Tensor(priorities, Size);
@@ -76,13 +81,16 @@ public sealed partial class ReplayBuffer
         var inserted = size == 0 ? null : Need("inserted_at", 1);
         var priorities = size == 0 || _tree is null ? null : Need("priority", 1);
 
-        for (int col = 0; col < data.Length; col++) data[col].Data.CopyTo(_data[col]);
+        for (int col = 0; col < data.Length; col++)
+        {
+            int w = _columns[col].Width;
+            for (int s = 0; s < size; s++) data[col].Data.Slice(s * w, w).CopyTo(_rows.AsSpan(s * _stride + _offset[col], w));
+        }
         for (int s = 0; s < size; s++)
         {
-            _policyVersion[s] = counters[5] + (long)versions!.Data[s];
-            _insertedAt[s] = counters[6] + (long)inserted!.Data[s];
             // Keys keep key mod capacity = slot: a full buffer's slots before the write position are one lap newer.
-            _key[s] = size == Capacity && s < next ? Capacity + s : s;
+            _info[s] = new RowInfo(size == Capacity && s < next ? Capacity + s : s,
+                counters[5] + (long)versions!.Data[s], counters[6] + (long)inserted!.Data[s]);
         }
         if (_tree is not null)
             for (int s = 0; s < Capacity; s++) _tree.Set(s, s < size ? priorities!.Data[s] : 0);

@@ -10,10 +10,12 @@ public sealed partial class ReplayBuffer
 {
     private readonly ReplayOptions _options;
     private readonly ReplayColumn[] _columns;
-    private readonly float[][] _data;
-    private readonly long[] _policyVersion;
-    private readonly long[] _insertedAt;
-    private readonly long[] _key;
+    // Rows are stored whole (all columns side by side), with their bookkeeping in one struct: a random
+    // sample then costs about two cache misses per row instead of one per column.
+    private readonly float[] _rows;
+    private readonly int _stride;
+    private readonly int[] _offset;
+    private readonly RowInfo[] _info;
     private readonly SumTree? _tree;
     private readonly double[] _leafScratch;
     private int _next;
@@ -29,10 +31,12 @@ public sealed partial class ReplayBuffer
         _options = options;
         _columns = [.. columns];
         int capacity = options.Capacity;
-        _data = [.. _columns.Select(c => new float[(long)capacity * c.Width is var n && n <= Array.MaxLength ? (int)n : throw new ArgumentException($"Replay: column '{c.Name}' of {capacity} rows is too large.")])];
-        _policyVersion = new long[capacity];
-        _insertedAt = new long[capacity];
-        _key = new long[capacity];
+        _offset = new int[_columns.Length];
+        for (int c = 1; c < _columns.Length; c++) _offset[c] = _offset[c - 1] + _columns[c - 1].Width;
+        _stride = _offset[^1] + _columns[^1].Width;
+        long floats = (long)capacity * _stride;
+        _rows = floats <= Array.MaxLength ? new float[floats] : throw new ArgumentException($"Replay: {capacity} rows of {_stride} floats are too large for one buffer.");
+        _info = new RowInfo[capacity];
         if (options.Prioritized) _tree = new SumTree(capacity);
         _leafScratch = options.Prioritized ? new double[Math.Min(capacity, 4096)] : [];
     }
@@ -125,15 +129,16 @@ public sealed partial class ReplayBuffer
         int at = _next;
         for (int c = 0; c < _columns.Length; c++)
         {
-            int w = _columns[c].Width;
-            columns[c].Span.Slice(from * w, n * w).CopyTo(_data[c].AsSpan(at * w, n * w));
+            int w = _columns[c].Width, off = _offset[c];
+            var src = columns[c].Span.Slice(from * w, n * w);
+            var dst = _rows.AsSpan(at * _stride, n * _stride);
+            if (w == 1)
+                for (int i = 0; i < n; i++) dst[i * _stride + off] = src[i];
+            else
+                for (int i = 0; i < n; i++) src.Slice(i * w, w).CopyTo(dst.Slice(i * _stride + off, w));
         }
         for (int i = 0; i < n; i++)
-        {
-            _policyVersion[at + i] = versions.Length == 1 ? versions[0] : versions[from + i];
-            _insertedAt[at + i] = CurrentUpdate;
-            _key[at + i] = _nextKey++;
-        }
+            _info[at + i] = new RowInfo(_nextKey++, versions.Length == 1 ? versions[0] : versions[from + i], CurrentUpdate);
         if (_tree is not null)
         {
             for (int done = 0; done < n;)
@@ -198,15 +203,17 @@ public sealed partial class ReplayBuffer
 
     private void Gather(ReplaySample into, int k, int slot, long learnerVersion)
     {
+        var row = _rows.AsSpan(slot * _stride, _stride);
         for (int c = 0; c < _columns.Length; c++)
         {
             int w = _columns[c].Width;
-            if (w == 1) into.ColumnArray(c)[k] = _data[c][slot];
-            else Array.Copy(_data[c], slot * w, into.ColumnArray(c), k * w, w);
+            if (w == 1) into.ColumnArray(c)[k] = row[_offset[c]];
+            else row.Slice(_offset[c], w).CopyTo(into.ColumnArray(c).AsSpan(k * w, w));
         }
-        into.Keys[k] = _key[slot];
-        into.PolicyLag[k] = learnerVersion - _policyVersion[slot];
-        into.Age[k] = CurrentUpdate - _insertedAt[slot];
+        ref readonly var info = ref _info[slot];
+        into.Keys[k] = info.Key;
+        into.PolicyLag[k] = learnerVersion - info.PolicyVersion;
+        into.Age[k] = CurrentUpdate - info.InsertedAt;
     }
 
     /// <summary>
@@ -222,7 +229,7 @@ public sealed partial class ReplayBuffer
             if (!float.IsFinite(tdErrors[i])) throw new ArgumentException($"Replay: TD error {tdErrors[i]} is not finite.", nameof(tdErrors));
             long key = keys[i];
             int slot = (int)(key % Capacity);
-            if (key < 0 || _key[slot] != key || slot >= Size)
+            if (key < 0 || _info[slot].Key != key || slot >= Size)
             {
                 StalePriorityUpdates++;
                 continue;
@@ -244,6 +251,9 @@ public sealed partial class ReplayBuffer
         _tree is null ? double.NaN : Math.Pow(_maxPriority, _options.Alpha),
         _tree is null ? double.NaN : Beta);
 }
+
+/// <summary>A row's key (insert serial; key mod capacity is its slot), acting version and insert update.</summary>
+internal readonly record struct RowInfo(long Key, long PolicyVersion, long InsertedAt);
 
 /// <summary>A replay store's counters and priority statistics.</summary>
 /// <param name="PriorityMean">Mean stored priority pᵢ^α (NaN for uniform buffers).</param>

@@ -55,6 +55,25 @@ public sealed class SumTreeTests
     }
 
     [Fact]
+    public void Find_OverSeveralLevels_MatchesALinearScan()
+    {
+        var tree = new SumTree(1000); // 8³ < 1000 ≤ 8⁴: four levels and padding
+        var values = Enumerable.Range(0, 1000).Select(i => (double)(i % 7)).ToArray();
+        tree.SetRange(0, values.AsSpan(0, 500));
+        for (int i = 500; i < 1000; i++) tree.Set(i, values[i]);
+        Assert.Equal(values.Sum(), tree.Total, 9);
+        Assert.Equal(1.0, tree.Min);
+        var rng = new Generator(9);
+        for (int k = 0; k < 2000; k++)
+        {
+            double u = rng.NextDouble() * tree.Total, acc = 0;
+            int expected = 0;
+            while (acc + values[expected] <= u) acc += values[expected++];
+            Assert.Equal(expected, tree.Find(u));
+        }
+    }
+
+    [Fact]
     public void Set_NegativeOrNaN_IsRejected()
     {
         var tree = new SumTree(4);
