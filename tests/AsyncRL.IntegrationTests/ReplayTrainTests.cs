@@ -55,6 +55,27 @@ public sealed class ReplayTrainTests
         Assert.True(result.RootElement.GetProperty("success_rate").GetDouble() >= 0.9, eval.Output);
     }
 
+    [Fact]
+    public async Task LearnerAndActorProcesses_Her_TrainBitFlipToTheBudget()
+    {
+        using var run = RunDirectory.CreateTemp("her-processes");
+        var url = $"http://127.0.0.1:{CliProcess.FreePort()}";
+        using var learner = CliProcess.Start(null, "learner", "--algo", "her", "--env", "bitflip", "--env-arg", "n=6", "--listen", url,
+            "--out", run.Path, "--steps", "15000");
+        using var actor = CliProcess.Start(null, "actor", "--learner", url, "--actors", "2", "--envs-per-actor", "4", "--node-id", "a");
+        Assert.True(await learner.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, learner.Output + "\nactor:\n" + actor.Output);
+
+        var summary = run.Summary();
+        Assert.Equal("her", summary.GetProperty("algo").GetString());
+        Assert.Equal("budget", summary.GetProperty("reason").GetString());
+        Assert.True(summary.GetProperty("env_steps").GetInt64() >= 15000, summary.ToString());
+        Assert.True(summary.GetProperty("accepted_batches").GetInt64() > 0, summary.ToString());
+        Assert.InRange(summary.GetProperty("final_score").GetDouble(), 0.5, 1.0); // 6 bits are learnt well within the budget
+        var metrics = run.Metrics();
+        Assert.Contains(metrics, m => m.GetProperty("sample_age_max").GetDouble() > 0);
+        Assert.All(metrics, m => Assert.True(m.GetProperty("staleness_min").GetDouble() >= 0));
+    }
+
     [Theory]
     [InlineData("her --env cartpole", "needs a goal-conditioned environment")]
     [InlineData("dqn --env bitflip --env-arg n=0", "n=0 is not a whole number")]
