@@ -1,4 +1,5 @@
 using AsyncRL.Environments.Classic;
+using AsyncRL.Environments.Goals;
 
 namespace AsyncRL.Environments;
 
@@ -9,6 +10,7 @@ public static class EnvRegistry
     {
         ["cartpole"] = (CartPole.DefaultSpec, rng => new CartPole(rng)),
         ["acrobot"] = (Acrobot.DefaultSpec, rng => new Acrobot(rng)),
+        [BitFlip.Id] = (BitFlip.SpecFor(BitFlip.DefaultBits), rng => new BitFlip(BitFlip.DefaultBits, rng)),
     };
 
     /// <summary>Known ids.</summary>
@@ -28,6 +30,30 @@ public static class EnvRegistry
         var entry = Lookup(id);
         return new VectorEnv(Enumerable.Range(0, count).Select(_ => entry.Create(root.Fork())));
     }
+
+    /// <summary>
+    /// The spec of an id with environment arguments (<c>--env-arg key=value</c>): <c>bitflip</c> takes
+    /// <c>n</c>; the other tasks take none. Throws with the reason when the arguments do not fit.
+    /// </summary>
+    public static EnvSpec SpecOf(string id, IReadOnlyDictionary<string, string>? args) =>
+        IsBitFlip(id) ? BitFlip.SpecFor(BitFlip.ParseBits(args)) : NoArgs(id, args).Spec;
+
+    /// <summary>One environment with arguments, seeded by <paramref name="rng"/>.</summary>
+    public static IEnvironment Create(string id, IReadOnlyDictionary<string, string>? args, Generator rng) =>
+        IsBitFlip(id) ? new BitFlip(BitFlip.ParseBits(args), rng) : NoArgs(id, args).Create(rng);
+
+    /// <summary>A vector of environments with arguments, with independent streams derived from <paramref name="seed"/>.</summary>
+    public static VectorEnv CreateVector(string id, IReadOnlyDictionary<string, string>? args, int count, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var root = new Generator(seed);
+        return new VectorEnv(Enumerable.Range(0, count).Select(_ => Create(id, args, root.Fork())));
+    }
+
+    private static bool IsBitFlip(string id) => string.Equals(id, BitFlip.Id, StringComparison.OrdinalIgnoreCase);
+
+    private static (EnvSpec Spec, Func<Generator, IEnvironment> Create) NoArgs(string id, IReadOnlyDictionary<string, string>? args) =>
+        args is null || args.Count == 0 ? Lookup(id) : throw new ArgumentException($"Environment '{id}' takes no arguments (got {string.Join(", ", args.Keys)}).", nameof(args));
 
     private static (EnvSpec Spec, Func<Generator, IEnvironment> Create) Lookup(string id) =>
         Entries.TryGetValue(id ?? "", out var e)

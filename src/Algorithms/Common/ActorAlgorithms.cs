@@ -1,3 +1,5 @@
+using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -12,6 +14,8 @@ public static class ActorAlgorithms
     private static readonly Dictionary<string, Func<RunSpec, ActorAlgorithmSettings, IActorAlgorithm>> Factories = new(StringComparer.Ordinal)
     {
         [PpoRunSpec.Algorithm] = static (spec, settings) => new PpoActorAlgorithm(spec, settings),
+        [DqnRunSpec.Algorithm] = static (spec, settings) => new DqnActorAlgorithm(spec, settings),
+        [HerLearnerAlgorithm.AlgorithmName] = static (spec, settings) => new HerActorAlgorithm(spec, settings),
     };
 
     /// <summary>Algorithms actors can run.</summary>

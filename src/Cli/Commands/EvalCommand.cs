@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Environments;
@@ -29,6 +30,20 @@ internal static class EvalCommand
             var problems = new List<string>();
             var latest = new CheckpointStore(Path.Combine(runDir, "checkpoints")).TryLoadLatest(problems)
                 ?? throw new CliUsageException($"no verified checkpoint under {runDir}/checkpoints{(problems.Count > 0 ? ": " + string.Join("; ", problems) : "")}.");
+            if (QValueRun(Path.Combine(runDir, "config.json")) is var (algo, envArgs, qHidden) && algo is not null)
+            {
+                var qSpec = EnvRegistry.SpecOf(env, envArgs);
+                var network = new QNetwork(qSpec.ObservationSize, qSpec.ActionCount, qHidden, new Generator(0));
+                network.LoadStateDict(latest.Model.Tensors);
+                if (s.Get(episodes) < 1) throw new CliUsageException("--episodes must be at least 1.");
+                var (mean, success) = GreedyEvaluation.Run(network, env, envArgs, s.Get(episodes), s.Get(seed));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    checkpoint_step = latest.Step, algo, env, episodes = s.Get(episodes), return_mean = mean, success_rate = success,
+                    solved = qSpec.SolvedThreshold is { } qt && mean >= qt,
+                }));
+                return Task.FromResult(0);
+            }
             var spec = EnvRegistry.SpecOf(env);
             var model = new ActorCritic(spec.ObservationSize, spec.ActionCount, hidden, new Generator(0));
             model.LoadStateDict(latest.Model.Tensors);
@@ -59,6 +74,26 @@ internal static class EvalCommand
         if (root.TryGetProperty("ppo", out var ppo) && ppo.TryGetProperty("hidden", out var h) && h.ValueKind == JsonValueKind.Array)
             hidden = [.. h.EnumerateArray().Select(v => v.GetInt32())];
         return (env, hidden);
+    }
+
+    /// <summary>For a dqn or her run: its algorithm, environment arguments and Q-network widths; (null, …) otherwise.</summary>
+    private static (string? Algo, Dictionary<string, string> EnvArgs, int[] Hidden) QValueRun(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        string? algo = root.TryGetProperty("algo", out var a) ? a.GetString() : null;
+        var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("env_args", out var ea) && ea.ValueKind == JsonValueKind.Object)
+            foreach (var p in ea.EnumerateObject()) args[p.Name] = p.Value.GetString() ?? "";
+        var options = algo switch
+        {
+            "dqn" when root.TryGetProperty("dqn", out var d) => d,
+            "her" when root.TryGetProperty("her", out var h) && h.TryGetProperty("dqn", out var hd) => hd,
+            _ => (JsonElement?)null,
+        };
+        if (options is not { } o) return (null, args, []);
+        int[] hidden = o.TryGetProperty("hidden", out var hs) && hs.ValueKind == JsonValueKind.Array ? [.. hs.EnumerateArray().Select(v => v.GetInt32())] : [.. new DqnOptions().Hidden];
+        return (algo, args, hidden);
     }
 
     private static double[] Evaluate(ActorCritic model, string env, int episodes, ulong seed, CancellationToken ct)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AsyncRL.Actors;
+using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Learner;
@@ -22,6 +24,12 @@ internal static class NodeFactory
         Minibatches = 8,
     };
 
+    /// <summary>DQN settings for the CLI (the defaults solve CartPole; see DqnOptions).</summary>
+    public static DqnOptions Dqn(bool checkpointReplay) => new() { CheckpointReplay = checkpointReplay };
+
+    /// <summary>DQN + HER settings for the CLI.</summary>
+    public static HerOptions Her(string strategy, int k) => new() { Strategy = HerRelabel.Parse(strategy), K = k };
+
     public static LearnerNodeOptions Learner(SettingSource s, LearnerArgs a, string listen, int? healthPort, int rowsPerUpdate) => new()
     {
         Listen = listen,
@@ -36,6 +44,9 @@ internal static class NodeFactory
         NoEarlyStop = s.Get(a.NoEarlyStop),
         AuthToken = s.Get(a.Token),
         Ppo = Ppo(rowsPerUpdate) with { UseVTrace = s.Get(a.VTrace) },
+        EnvArgs = a.ParseEnvArgs(s),
+        Dqn = Dqn(s.Get(a.CheckpointReplay)),
+        Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK)),
         // Little buffering between actors and learner: every queued batch is a version of staleness.
         InitialCredits = 1,
         IngestQueueCapacity = 2,
@@ -67,21 +78,59 @@ internal sealed class LearnerArgs
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
+    public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };
+    public Option<int> HerK { get; } = new("--her-k") { Description = "HER: relabelled transitions per original one.", DefaultValueFactory = _ => 4 };
+    public Option<bool> CheckpointReplay { get; } = new("--checkpoint-replay") { Description = "DQN: keep the replay buffer in checkpoints; a restarted learner resumes with it." };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token, VTrace })
+        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay })
             command.Options.Add(option);
     }
 
-    /// <summary>Only what exists today: PPO, and no environment arguments for the classic tasks.</summary>
+    /// <summary>The algorithms this build runs, the environment and its arguments, checked before anything starts.</summary>
     public void Check(SettingSource s)
     {
-        if (!string.Equals(s.Get(Algo), PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
-            throw new CliUsageException($"--algo {s.Get(Algo)}: this build runs 'ppo' (dqn, her, maddpg and the language-model algorithms are not implemented yet).");
-        if (s.Get(EnvArg).Length > 0)
-            throw new CliUsageException($"--env-arg: {s.Get(Env)} takes no arguments.");
+        string algo = s.Get(Algo), env = s.Get(Env);
+        string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
+        if (!known.Contains(algo, StringComparer.OrdinalIgnoreCase))
+            throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (maddpg and the language-model algorithms are not implemented yet).");
+        var args = ParseEnvArgs(s);
+        if (args.Count > 0 && string.Equals(algo, PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
+            throw new CliUsageException("--env-arg: ppo runs its environments without arguments.");
+        AsyncRL.Environments.IEnvironment probe;
+        try
+        {
+            probe = AsyncRL.Environments.EnvRegistry.Create(env, args, new AsyncRL.Models.Generator(0));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--env {env}: {e.Message}");
+        }
+        if (string.Equals(algo, HerLearnerAlgorithm.AlgorithmName, StringComparison.OrdinalIgnoreCase) && probe is not AsyncRL.Environments.Goals.IGoalEnvironment)
+            throw new CliUsageException($"--algo her needs a goal-conditioned environment (bitflip); '{probe.Spec.Id}' is not one.");
+        try
+        {
+            NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--her-strategy/--her-k: {e.Message}");
+        }
+    }
+
+    /// <summary><c>--env-arg key=value</c> pairs; throws for one without '=' or a repeated key.</summary>
+    public Dictionary<string, string> ParseEnvArgs(SettingSource s)
+    {
+        var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in s.Get(EnvArg))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new CliUsageException($"--env-arg '{pair}': expected key=value.");
+            if (!args.TryAdd(pair[..eq].Trim(), pair[(eq + 1)..].Trim())) throw new CliUsageException($"--env-arg: '{pair[..eq]}' is given twice.");
+        }
+        return args;
     }
 }

@@ -38,6 +38,11 @@ internal static class TrainCommand
             {
                 AdditionalConfig = new() { ["actors"] = actorCount, ["envs_per_actor"] = envsPerActor, ["sync"] = s.Get(sync), ["mode"] = "train" },
             };
+            // Ape-X exploration: one ε slot per environment of this process's actors.
+            learnerOptions = learnerOptions with
+            {
+                Dqn = learnerOptions.Dqn with { EpsilonSlots = actorCount * envsPerActor },
+            };
             // OTLP export when the standard OTEL_* variables ask for it: one trace from rollout to update.
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
             await using var node = new LearnerNode(learnerOptions);

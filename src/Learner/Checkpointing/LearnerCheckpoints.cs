@@ -24,7 +24,7 @@ internal sealed class LearnerCheckpoints(string root, int keepLast, TimeProvider
             if (!key.StartsWith(NodePrefix, StringComparison.Ordinal)) throw new ArgumentException($"Node metadata key '{key}' lacks the '{NodePrefix}' prefix.", nameof(node));
             metadata[key] = value;
         }
-        return _store.Save(update, algorithm.Model, algorithm.Optimizer, metadata);
+        return _store.Save(update, algorithm.Model, algorithm.Optimizer, metadata, algorithm.Replay);
     }
 
     /// <summary>The newest checkpoint that verifies, or null for a fresh run; <paramref name="problems"/> lists the ones skipped.</summary>
@@ -34,7 +34,7 @@ internal sealed class LearnerCheckpoints(string root, int keepLast, TimeProvider
         if (checkpoint is null) return null;
         var algorithmMetadata = checkpoint.Metadata.Where(kv => !kv.Key.StartsWith(NodePrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var state = new LearnerAlgorithmState(checkpoint.Model.Tensors, checkpoint.Optimizer?.Tensors, algorithmMetadata);
+        var state = new LearnerAlgorithmState(checkpoint.Model.Tensors, checkpoint.Optimizer?.Tensors, algorithmMetadata) { Replay = checkpoint.Replay?.Tensors };
         return (state, checkpoint.Metadata, checkpoint.Step);
     }
 }

@@ -1,4 +1,6 @@
 using AsyncRL.Algorithms;
+using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Environments;
 
@@ -8,17 +10,19 @@ namespace AsyncRL.Learner;
 public static class LearnerAlgorithms
 {
     /// <summary>Names <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm];
+    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
 
     /// <summary>Builds the algorithm <paramref name="options"/> names, seeded from the run's seed.</summary>
     public static ILearnerAlgorithm Create(LearnerNodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var env = EnvRegistry.SpecOf(options.Env);
+        var env = EnvRegistry.SpecOf(options.Env, options.EnvArgs);
         return options.Algorithm.ToUpperInvariant() switch
         {
             "PPO" => new PpoLearnerAlgorithm(options.Ppo, env, options.Seed, options.MaxStaleness,
                 totalUpdates: options.Ppo.AnnealLearningRate ? Math.Max(1, options.Steps / options.Ppo.RowsPerUpdate) : 0),
+            "DQN" => new DqnLearnerAlgorithm(options.Dqn, env, options.EnvArgs, options.Seed, options.MaxStaleness),
+            "HER" => new HerLearnerAlgorithm(options.Her, env, options.EnvArgs, options.Seed),
             _ => throw new ArgumentException($"Unknown algorithm '{options.Algorithm}' for the learner. Known: {string.Join(", ", Names)}."),
         };
     }

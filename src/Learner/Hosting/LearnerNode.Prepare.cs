@@ -109,7 +109,10 @@ public sealed partial class LearnerNode
                 ["solved_threshold"] = _env.SolvedThreshold,
             },
             ["ppo"] = JsonSerializer.SerializeToNode(o.Ppo, LearnerJsonContext.Default.PpoOptions),
+            ["env_args"] = new JsonObject(o.EnvArgs.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         };
+        if (_algorithm.Name == Algorithms.Dqn.DqnRunSpec.Algorithm) config["dqn"] = JsonSerializer.SerializeToNode(o.Dqn, LearnerJsonContext.Default.DqnOptions);
+        if (_algorithm.Name == Algorithms.Her.HerLearnerAlgorithm.AlgorithmName) config["her"] = JsonSerializer.SerializeToNode(o.Her, LearnerJsonContext.Default.HerOptions);
         foreach (var (key, value) in o.AdditionalConfig ?? [])
             config[key] = value?.DeepClone();
         return config;

@@ -59,7 +59,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
         options.Validate();
         _options = options;
         _algorithm = algorithm;
-        _env = EnvRegistry.SpecOf(options.Env);
+        _env = EnvRegistry.SpecOf(options.Env, options.EnvArgs);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("AsyncRL.Learner");
         _time = timeProvider ?? TimeProvider.System;
@@ -245,7 +245,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
             PolicyVersion = p.PolicyVersion,
             Episodes = p.Episodes,
             FinalReturnMean = p.ReturnMean,
-            FinalScore = p.ReturnMean,
+            FinalScore = (_algorithm as IScoredLearnerAlgorithm)?.Score() ?? p.ReturnMean,
             Solved = p.Solved,
             SolvedThreshold = _env.SolvedThreshold,
             SolvedAtEnvSteps = p.SolvedAtEnvSteps,

@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -59,6 +61,15 @@ public sealed record LearnerNodeOptions
     /// <summary>PPO hyper-parameters.</summary>
     public PpoOptions Ppo { get; init; } = new();
 
+    /// <summary>Environment arguments (<c>--env-arg n=15</c>), sent to actors in the run spec.</summary>
+    public IReadOnlyDictionary<string, string> EnvArgs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>DQN hyper-parameters.</summary>
+    public DqnOptions Dqn { get; init; } = new();
+
+    /// <summary>DQN + HER hyper-parameters.</summary>
+    public HerOptions Her { get; init; } = new();
+
     /// <summary>Batches each PushSamples stream may have un-acknowledged at first.</summary>
     public uint InitialCredits { get; init; } = 4;
 
@@ -108,6 +119,9 @@ public sealed record LearnerNodeOptions
         if (Lease <= TimeSpan.Zero) throw new ArgumentException("The lease must be positive.");
         ArgumentNullException.ThrowIfNull(Ppo);
         Ppo.Validate();
+        ArgumentNullException.ThrowIfNull(EnvArgs);
+        if (Algorithm.Equals("dqn", StringComparison.OrdinalIgnoreCase)) Dqn.Validate();
+        if (Algorithm.Equals("her", StringComparison.OrdinalIgnoreCase)) Her.Validate();
         ListenAddress.Parse(Listen);
         if (ListenAddress.IsTls(Listen) != TlsCertificate is not null)
             throw new ArgumentException(TlsCertificate is null

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Ppo;
 
 namespace AsyncRL.Learner;
@@ -6,5 +8,7 @@ namespace AsyncRL.Learner;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(LearnerRunSummary))]
 [JsonSerializable(typeof(PpoOptions))]
+[JsonSerializable(typeof(DqnOptions))]
+[JsonSerializable(typeof(HerOptions))]
 [JsonSerializable(typeof(double[]))]
 internal sealed partial class LearnerJsonContext : JsonSerializerContext;

@@ -26,6 +26,9 @@ public sealed class Checkpoint
     /// <summary>The optimizer's named tensors (<c>optimizer.safetensors</c>), when one was saved.</summary>
     public SafeTensorsFile? Optimizer { get; }
 
+    /// <summary>A replay store's tensors (<c>replay.safetensors</c>), when one was saved.</summary>
+    public SafeTensorsFile? Replay { get; init; }
+
     /// <summary>The manifest's free-form metadata.</summary>
     public IReadOnlyDictionary<string, string> Metadata => Manifest.Metadata;
 }

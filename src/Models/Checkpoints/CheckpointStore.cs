@@ -20,6 +20,9 @@ public sealed class CheckpointStore
     /// <summary>The optional optimizer state file in each checkpoint.</summary>
     public const string OptimizerFileName = "optimizer.safetensors";
 
+    /// <summary>The optional replay-store file in each checkpoint (replay-based learners that keep their replay).</summary>
+    public const string ReplayFileName = "replay.safetensors";
+
     /// <summary>The manifest in each checkpoint, written last.</summary>
     public const string ManifestFileName = "manifest.json";
 
@@ -86,7 +89,8 @@ public sealed class CheckpointStore
     /// saving an earlier step means the run was restored from it and their timeline was abandoned.
     /// </summary>
     public CheckpointManifest Save(long step, IReadOnlyDictionary<string, Tensor> model,
-        IReadOnlyDictionary<string, Tensor>? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, Tensor>? optimizer = null, IReadOnlyDictionary<string, string>? metadata = null,
+        IReadOnlyDictionary<string, Tensor>? replay = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentNullException.ThrowIfNull(model);
@@ -97,6 +101,7 @@ public sealed class CheckpointStore
         {
             var files = new List<CheckpointFile> { WriteTensors(temp, ModelFileName, model) };
             if (optimizer is not null) files.Add(WriteTensors(temp, OptimizerFileName, optimizer));
+            if (replay is not null) files.Add(WriteTensors(temp, ReplayFileName, replay));
             var manifest = new CheckpointManifest
             {
                 FormatVersion = CheckpointManifest.CurrentFormatVersion,
@@ -137,16 +142,17 @@ public sealed class CheckpointStore
         if (manifest.Step != step)
             throw new CheckpointFormatException($"checkpoint {DirectoryName(step)}: its manifest says step {manifest.Step}.");
 
-        SafeTensorsFile? model = null, optimizer = null;
+        SafeTensorsFile? model = null, optimizer = null, replay = null;
         foreach (var file in manifest.Files)
         {
             var loaded = LoadVerified(dir, file);
             if (file.Name == ModelFileName) model = loaded;
             else if (file.Name == OptimizerFileName) optimizer = loaded;
+            else if (file.Name == ReplayFileName) replay = loaded;
         }
         if (model is null)
             throw new CheckpointFormatException($"checkpoint {DirectoryName(step)}: the manifest lists no {ModelFileName}.");
-        return new Checkpoint(dir, manifest, model, optimizer);
+        return new Checkpoint(dir, manifest, model, optimizer) { Replay = replay };
     }
 
     /// <summary>
