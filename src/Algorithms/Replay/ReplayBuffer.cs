@@ -18,6 +18,9 @@ public sealed partial class ReplayBuffer
     private readonly RowInfo[] _info;
     private readonly SumTree? _tree;
     private readonly double[] _leafScratch;
+    private double[] _prefixes = [], _descent = [];
+    private int[] _found = [];
+    private double _touched;
     private int _next;
     private long _nextKey;
     private double _maxPriority = 1.0;
@@ -173,12 +176,15 @@ public sealed partial class ReplayBuffer
         if (into.Layout.Count != _columns.Length || !into.Layout.SequenceEqual(_columns))
             throw new ArgumentException("Replay sample: the sample's columns are not this buffer's.", nameof(into));
         int b = into.BatchSize;
+        if (_prefixes.Length < b) (_prefixes, _found, _descent) = (new double[b], new int[b], new double[b]);
         if (_tree is null)
         {
             double p = 1.0 / Size;
+            for (int k = 0; k < b; k++) _found[k] = rng.NextInt(Size);
+            Touch(_found.AsSpan(0, b));
             for (int k = 0; k < b; k++)
             {
-                Gather(into, k, rng.NextInt(Size), learnerVersion);
+                Gather(into, k, _found[k], learnerVersion);
                 into.Probabilities[k] = p;
                 into.Weights[k] = 1f;
             }
@@ -187,10 +193,13 @@ public sealed partial class ReplayBuffer
         {
             double total = _tree.Total, segment = total / b, pMin = _tree.Min / total;
             float beta = Beta;
+            // Stratified: one draw from each of b equal slices of the priority mass, all descended together.
+            for (int k = 0; k < b; k++) _prefixes[k] = Math.Min((k + rng.NextDouble()) * segment, Math.BitDecrement(total));
+            _tree.FindMany(_prefixes.AsSpan(0, b), _found, _descent);
+            Touch(_found.AsSpan(0, b));
             for (int k = 0; k < b; k++)
             {
-                // Stratified: one draw from each of b equal slices of the priority mass.
-                int slot = _tree.Find(Math.Min((k + rng.NextDouble()) * segment, Math.BitDecrement(total)));
+                int slot = _found[k];
                 if (slot >= Size) slot = Size - 1; // only reachable through rounding at the very edge
                 double p = _tree[slot] / total;
                 Gather(into, k, slot, learnerVersion);
@@ -199,6 +208,24 @@ public sealed partial class ReplayBuffer
             }
         }
         Sampled += b;
+    }
+
+    /// <summary>
+    /// Reads one word of every sampled row before any is copied. The reads are independent, so their cache misses
+    /// overlap; gathering row by row would wait for each miss in turn (a sampled row is almost never cached in a
+    /// large buffer).
+    /// </summary>
+    private void Touch(ReadOnlySpan<int> slots)
+    {
+        float sum = 0;
+        long keys = 0;
+        foreach (int slot in slots)
+        {
+            if (slot >= Size) continue;
+            sum += _rows[slot * _stride];
+            keys += _info[slot].Key;
+        }
+        _touched = sum + keys; // kept, so the reads are not optimised away
     }
 
     private void Gather(ReplaySample into, int k, int slot, long learnerVersion)

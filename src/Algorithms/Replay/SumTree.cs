@@ -94,6 +94,38 @@ public sealed class SumTree
         return i - _leaves;
     }
 
+    /// <summary>
+    /// <see cref="Find"/> for many prefixes at once, descending one level at a time for all of them. A single
+    /// descent is a chain of dependent loads (one cache miss per level in a large tree); interleaving the
+    /// descents lets those misses overlap, which is what bounds prioritized sampling.
+    /// </summary>
+    /// <param name="prefixes">Each in [0, Total).</param>
+    /// <param name="leaves">Receives each prefix's leaf; as long as <paramref name="prefixes"/>.</param>
+    /// <param name="scratch">Working space for the remaining prefixes; at least as long as <paramref name="prefixes"/>.</param>
+    public void FindMany(ReadOnlySpan<double> prefixes, Span<int> leaves, Span<double> scratch)
+    {
+        int n = prefixes.Length;
+        if (leaves.Length < n || scratch.Length < n) throw new ArgumentException("SumTree.FindMany: leaves and scratch must be as long as prefixes.");
+        var rest = scratch[..n];
+        prefixes.CopyTo(rest);
+        var node = leaves[..n];
+        node.Fill(1);
+        var sum = _sum;
+        for (int level = 1; level < _leaves; level <<= 1)
+        {
+            for (int q = 0; q < n; q++)
+            {
+                // Branch-free: which way a random prefix goes is a coin flip the predictor cannot learn.
+                int left = 2 * node[q];
+                double l = sum[left], r = rest[q];
+                int right = (r >= l) & (sum[left + 1] > 0) ? 1 : 0;
+                rest[q] = r - l * right;
+                node[q] = left + right;
+            }
+        }
+        for (int q = 0; q < n; q++) node[q] -= _leaves;
+    }
+
     private int Check(int index) =>
         (uint)index < (uint)Capacity ? index : throw new ArgumentOutOfRangeException(nameof(index), $"SumTree: leaf {index} is outside [0, {Capacity}).");
 }

@@ -81,4 +81,19 @@ public sealed class SumTreeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => tree.Set(0, double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => tree.Set(4, 1));
     }
+
+    [Fact]
+    public void FindMany_AgreesWithFindForEveryPrefix_IncludingZeroLeavesAndTheEdges()
+    {
+        var rng = new Generator(3);
+        var tree = new SumTree(1000);
+        for (int i = 0; i < 1000; i++) tree.Set(i, i % 7 == 0 ? 0 : rng.NextDouble());
+        double[] prefixes = [.. Enumerable.Range(0, 509).Select(_ => rng.NextDouble() * tree.Total), 0, Math.BitDecrement(tree.Total), tree.Total];
+        var leaves = new int[prefixes.Length];
+
+        tree.FindMany(prefixes, leaves, new double[prefixes.Length]);
+
+        Assert.Equal(prefixes.Select(tree.Find), leaves);
+        Assert.DoesNotContain(leaves, l => l % 7 == 0 && tree[l] == 0);
+    }
 }
