@@ -204,8 +204,9 @@ public sealed partial class ReplayBuffer
                 double p = _tree[slot] / total;
                 Gather(into, k, slot, learnerVersion);
                 into.Probabilities[k] = p;
-                into.Weights[k] = PrioritizedReplayMath.ImportanceWeight(p, pMin, beta);
+                into.Weights[k] = (float)(p / pMin);
             }
+            PrioritizedReplayMath.ImportanceWeights(into.Weights.AsSpan(0, b), beta);
         }
         Sampled += b;
     }

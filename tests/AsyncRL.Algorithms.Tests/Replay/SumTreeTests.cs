@@ -46,7 +46,7 @@ public sealed class SumTreeTests
     [Fact]
     public void Find_AtTheTopEdge_NeverReturnsAnEmptyLeaf()
     {
-        var tree = new SumTree(5); // 8 leaves inside, 3 of them padding
+        var tree = new SumTree(5); // one node of 8 leaves, 3 of them padding
         tree.Set(0, 1);
         tree.Set(4, 0.5);
         Assert.Equal(4, tree.Find(Math.BitDecrement(tree.Total)));
@@ -57,7 +57,7 @@ public sealed class SumTreeTests
     [Fact]
     public void Find_OverSeveralLevels_MatchesALinearScan()
     {
-        var tree = new SumTree(1000); // 8³ < 1000 ≤ 8⁴: four levels and padding
+        var tree = new SumTree(1000); // 8³ < 1000 ≤ 8⁴: four levels, the last padded
         var values = Enumerable.Range(0, 1000).Select(i => (double)(i % 7)).ToArray();
         tree.SetRange(0, values.AsSpan(0, 500));
         for (int i = 500; i < 1000; i++) tree.Set(i, values[i]);
@@ -95,5 +95,23 @@ public sealed class SumTreeTests
 
         Assert.Equal(prefixes.Select(tree.Find), leaves);
         Assert.DoesNotContain(leaves, l => l % 7 == 0 && tree[l] == 0);
+    }
+
+    [Fact]
+    public void ChildRun_SimdAndScalarAgree_OnRandomAndZeroChildren()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return; // nothing to compare against on this CPU
+        var rng = new Generator(11);
+        var s = new double[8];
+        for (int trial = 0; trial < 5000; trial++)
+        {
+            double total = 0;
+            for (int c = 0; c < 8; c++) total += s[c] = rng.NextFloat() < 0.3f ? 0 : rng.NextDouble();
+            double p = rng.NextDouble() * total * 1.05; // now and then a hair past the end
+            var (scalarChild, scalarBefore) = SumTree.RunScalar(s, p);
+            var (simdChild, simdBefore) = SumTree.RunAvx2(s, p);
+            Assert.Equal(scalarChild, simdChild);
+            Assert.Equal(scalarBefore, simdBefore, 12); // the two add in different orders
+        }
     }
 }
