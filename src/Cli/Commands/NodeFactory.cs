@@ -96,12 +96,24 @@ internal sealed class LearnerArgs
     /// <summary>The algorithms this build runs, the environment and its arguments, checked before anything starts.</summary>
     public void Check(SettingSource s)
     {
-        string algo = s.Get(Algo), env = s.Get(Env);
+        CheckN(s.Get(N), s.Get(Lag));
+        CheckRun(s.Get(Algo), s.Get(Env), ParseEnvArgs(s));
+        try
+        {
+            NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--her-strategy/--her-k: {e.Message}");
+        }
+    }
+
+    /// <summary>The algorithm is one this build runs, on an environment it can run with these arguments (for train, learner and sweep).</summary>
+    public static void CheckRun(string algo, string env, IReadOnlyDictionary<string, string> args)
+    {
         string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
         if (!known.Contains(algo, StringComparer.OrdinalIgnoreCase))
             throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (maddpg and the language-model algorithms are not implemented yet).");
-        CheckN(s.Get(N), s.Get(Lag));
-        var args = ParseEnvArgs(s);
         if (args.Count > 0 && string.Equals(algo, PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("--env-arg: ppo runs its environments without arguments.");
         AsyncRL.Environments.IEnvironment probe;
@@ -115,14 +127,6 @@ internal sealed class LearnerArgs
         }
         if (string.Equals(algo, HerLearnerAlgorithm.AlgorithmName, StringComparison.OrdinalIgnoreCase) && probe is not AsyncRL.Environments.Goals.IGoalEnvironment)
             throw new CliUsageException($"--algo her needs a goal-conditioned environment (bitflip); '{probe.Spec.Id}' is not one.");
-        try
-        {
-            NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliUsageException($"--her-strategy/--her-k: {e.Message}");
-        }
     }
 
     /// <summary><c>--n</c> is at least 1 and comes without a lag.</summary>
@@ -135,10 +139,13 @@ internal sealed class LearnerArgs
     }
 
     /// <summary><c>--env-arg key=value</c> pairs; throws for one without '=' or a repeated key.</summary>
-    public Dictionary<string, string> ParseEnvArgs(SettingSource s)
+    public Dictionary<string, string> ParseEnvArgs(SettingSource s) => ParseEnvArgs(s.Get(EnvArg));
+
+    /// <summary><c>key=value</c> pairs; throws for one without '=' or a repeated key.</summary>
+    public static Dictionary<string, string> ParseEnvArgs(IEnumerable<string> pairs)
     {
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in s.Get(EnvArg))
+        foreach (var pair in pairs)
         {
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new CliUsageException($"--env-arg '{pair}': expected key=value.");
