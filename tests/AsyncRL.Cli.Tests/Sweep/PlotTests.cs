@@ -88,6 +88,16 @@ public sealed class PlotTests
     }
 
     [Fact]
+    public void ScoreVsN_SharedSftLevel_IsOneLine()
+    {
+        var cells = SweepStatistics.Cells([Row("dpo", 1, 1, 0.5, sft: 0.25), Row("rloo", 1, 1, 0.4, sft: 0.25)], ["dpo", "rloo"]);
+
+        var chart = SweepPlots.ScoreVsN(cells, "arith");
+
+        Assert.Equal(new ReferenceLevel("SFT", 0.25, Rgba.Muted), Assert.Single(chart.Levels));
+    }
+
+    [Fact]
     public void Svg_IsWellFormedXml_WithTheTitleAsText()
     {
         var cells = SweepStatistics.Cells([Row("ppo", 1, 1, 400), Row("ppo", 2, 1, 300)], ["ppo"]);

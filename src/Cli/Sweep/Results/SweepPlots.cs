@@ -23,6 +23,9 @@ internal static class SweepPlots
         }).ToList();
         var levels = algos.Select((algo, i) => (algo, i, sft: Spread.Of(cells.Where(c => c.Algo == algo).Select(c => c.Sft?.Mean))))
             .Where(a => a.sft is not null).Select(a => new ReferenceLevel($"{a.algo} SFT", a.sft!.Mean, Palette.Color(a.i))).ToList();
+        // Runs of a seed share one SFT model, so the algorithms' levels usually coincide: one line then.
+        if (levels.Count > 1 && levels.All(l => Math.Abs(l.Y - levels[0].Y) <= 1e-9 * Math.Max(1, Math.Abs(l.Y))))
+            levels = [new ReferenceLevel("SFT", levels[0].Y, Rgba.Muted)];
         return new Chart($"Final score against N ({env})", new ChartAxis("N: updates per policy version (log2)", Log2: true), new ChartAxis("final score"), series)
         {
             Levels = levels,
