@@ -113,8 +113,9 @@ public sealed class ActorNode
 
         RunSpec spec = registration.Spec ?? throw new InvalidDataException("The learner's registration reply has no run spec.");
         uint lag = _options.Lag ?? spec.Lag;
-        if (_options.Sync && lag > 0)
-            throw new InvalidOperationException($"Sync mode needs lag 0 (got {lag}): the version after v only comes {lag} updates later, from samples sync mode would be waiting to generate.");
+        int fragmentsPerVersion = FragmentsPerVersion(_options, spec);
+        if (fragmentsPerVersion > 0 && lag > 0)
+            throw new InvalidOperationException($"Sync mode (N = {fragmentsPerVersion}) needs lag 0 (got {lag}): the version after v only comes {lag} updates later, from samples sync mode would be waiting to generate.");
         if (registration.Reply.ActorIds.Count != _options.Actors)
             ActorLog.ActorCountMismatch(_logger, _options.Actors, registration.Reply.ActorIds.Count);
 
@@ -134,7 +135,7 @@ public sealed class ActorNode
         var supervisor = new ActorSupervisor(slots,
             (slot, incarnation) => new RolloutActor(slot,
                 () => _options.AlgorithmFactory(spec, new ActorAlgorithmSettings(slot.ActorId, ActorSeed.Derive(spec.Seed, slot.ActorId, incarnation), _options.EnvsPerActor)),
-                () => weights.Current, _options.Sync, _instrumentation, _logger),
+                () => weights.Current, fragmentsPerVersion, _instrumentation, _logger),
             _options.Restart, _options.TimeProvider, _instrumentation, _logger);
 
         List<Task> components = [weights.RunAsync(registration.LatestPolicyVersion, stop.Token), .. slots.Select(s => s.Sender.RunAsync(stop.Token))];
@@ -162,6 +163,10 @@ public sealed class ActorNode
         if (failed is not null) await failed.ConfigureAwait(false); // rethrows the component's failure
         return session.End;
     }
+
+    /// <summary>Fragments each actor generates per version: the node's own N, else the run spec's, else 1 under --sync; 0: free-running.</summary>
+    internal static int FragmentsPerVersion(ActorNodeOptions options, RunSpec spec) =>
+        options.OffPolicyN ?? (spec.FragmentsPerVersion > 0 ? checked((int)spec.FragmentsPerVersion) : options.Sync ? 1 : 0);
 
     private static async Task SwallowCancellation(Task task)
     {

@@ -29,6 +29,13 @@ public sealed record ActorNodeOptions
     /// </summary>
     public bool Sync { get; init; }
 
+    /// <summary>
+    /// Off-policyness N instead of the run spec's <c>fragments_per_version</c>: each actor generates N fragments with the
+    /// version it holds, then waits for a newer one. Null: the run spec's (and 1 under <see cref="Sync"/> when the run spec
+    /// has none). Needs lag 0, as <see cref="Sync"/> does. Normally left to the learner, whose publishing it must match.
+    /// </summary>
+    public int? OffPolicyN { get; init; }
+
     /// <summary>Sent as <c>authorization: Bearer …</c> on every call when the learner has a token.</summary>
     public string? AuthToken { get; init; }
 
@@ -74,6 +81,7 @@ public sealed record ActorNodeOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(NodeId);
         if (Actors < 1) throw new ArgumentException($"Actor node: needs at least one actor, got {Actors}.");
         if (EnvsPerActor < 1) throw new ArgumentException($"Actor node: needs at least one env per actor, got {EnvsPerActor}.");
+        if (OffPolicyN < 1) throw new ArgumentException($"Actor node: N (fragments per version) must be at least 1, got {OffPolicyN}.");
         if (MaxUnackedBatches < 1) throw new ArgumentException($"Actor node: the un-acked window must hold at least one batch, got {MaxUnackedBatches}.");
         if (CallTimeout <= TimeSpan.Zero || FetchTimeout <= TimeSpan.Zero) throw new ArgumentException("Actor node: call timeouts must be positive.");
         ArgumentNullException.ThrowIfNull(TimeProvider);

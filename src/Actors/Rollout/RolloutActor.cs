@@ -10,26 +10,29 @@ namespace AsyncRL.Actors.Rollout;
 /// <summary>
 /// One incarnation of a rollout actor: a loop on its own thread that owns its algorithm (vector env and policy
 /// copy), swaps in new weights from its mailbox between fragments, and hands each fragment to its sender.
-/// Acting never waits for weights except before the first version and, in sync mode, for a version newer than
-/// the one the last fragment was pushed with. A fault ends the incarnation; the supervisor decides what next.
+/// Acting never waits for weights except before the first version and, with N fragments per version (<c>--n N</c>,
+/// <c>--sync</c> is N = 1), after the N-th fragment pushed with one version, for a newer one. A fault ends the
+/// incarnation; the supervisor decides what next.
 /// </summary>
 internal sealed class RolloutActor
 {
     private readonly ActorSlot _slot;
     private readonly Func<IActorAlgorithm> _createAlgorithm;
     private readonly Func<PolicyWeights?> _currentWeights;
-    private readonly bool _sync;
+    private readonly int _fragmentsPerVersion;
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private volatile bool _progressed;
 
-    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, bool sync,
+    /// <param name="fragmentsPerVersion">Fragments generated with one version before waiting for a newer one; 0: never wait.</param>
+    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, int fragmentsPerVersion,
         ActorInstrumentation instrumentation, ILogger logger)
     {
         _slot = slot;
         _createAlgorithm = createAlgorithm;
         _currentWeights = currentWeights;
-        _sync = sync;
+        ArgumentOutOfRangeException.ThrowIfNegative(fragmentsPerVersion);
+        _fragmentsPerVersion = fragmentsPerVersion;
         _instrumentation = instrumentation;
         _logger = logger;
     }
@@ -72,11 +75,12 @@ internal sealed class RolloutActor
         PolicyWeights? applied = null;
         if (_currentWeights() is { } current) applied = Apply(algorithm.Policy, current, applied);
         long pushedWith = 0; // Sequence of the weights the last fragment was pushed with
+        int pushedWithCount = 0; // Fragments pushed with that sequence
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!DrainMailbox(algorithm.Policy, ref applied)) return;
-            bool mustWait = applied is null || (_sync && applied.Sequence <= pushedWith);
+            bool mustWait = applied is null || MustWaitForNewer(applied.Sequence, pushedWith, pushedWithCount, _fragmentsPerVersion);
             if (mustWait)
             {
                 if (!WaitForMail(cancellationToken)) return;
@@ -98,10 +102,18 @@ internal sealed class RolloutActor
             foreach (var episode in fragment.Batch.FinishedEpisodes) _instrumentation.EpisodeReturn(episode.EpisodeReturn);
 
             _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // blocks while the window is full
+            pushedWithCount = applied.Sequence == pushedWith ? pushedWithCount + 1 : 1;
             pushedWith = applied.Sequence;
             _progressed = true;
         }
     }
+
+    /// <summary>
+    /// Whether the actor has generated its N fragments with the weights it holds (sequence <paramref name="applied"/>)
+    /// and must wait for newer ones; N = 0 never waits.
+    /// </summary>
+    internal static bool MustWaitForNewer(long applied, long pushedWith, int pushedWithCount, int fragmentsPerVersion) =>
+        fragmentsPerVersion > 0 && applied <= pushedWith && pushedWithCount >= fragmentsPerVersion;
 
     /// <summary>Applies the newest weights waiting in the mailbox; false when told to stop.</summary>
     private bool DrainMailbox(Module policy, ref PolicyWeights? applied)

@@ -40,7 +40,10 @@ public interface ILearnerAlgorithm
     bool ReadyToUpdate { get; }
 
     /// <summary>One update from the store.</summary>
-    /// <param name="learnerVersion">The newest published policy version; a row's staleness is this minus its version.</param>
+    /// <param name="learnerVersion">
+    /// The learner version: the newest published policy version plus the updates taken since (versions count updates);
+    /// a row's staleness is this minus its version.
+    /// </param>
     LearnerUpdateResult Update(long learnerVersion);
 
     /// <summary>What a checkpoint must hold to continue exactly: weights, optimizer state, RNG and counters.</summary>

@@ -27,6 +27,11 @@ internal static class CommonOptions
 
     public static Option<int> MaxStaleness() => new("--max-staleness") { Description = "Leave rows staler than K versions out of updates (-1: keep all).", DefaultValueFactory = _ => -1 };
 
+    public static Option<int?> N() => new("--n")
+    {
+        Description = "Off-policyness N: actors generate N fragments with one policy version, then wait for the next; the learner publishes every N updates (1: on-policy, same as --sync). Excludes --lag.",
+    };
+
     public static Option<bool> Sync() => new("--sync") { Description = "Synchronous baseline: actors wait for each new version before acting again." };
 
     public static Option<bool> NoEarlyStop() => new("--no-early-stop") { Description = "Run the whole step budget even once solved." };

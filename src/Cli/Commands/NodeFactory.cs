@@ -40,6 +40,7 @@ internal static class NodeFactory
         OutDir = s.Get(a.Out),
         Steps = s.Get(a.Steps),
         Lag = checked((uint)Math.Max(0, s.Get(a.Lag))),
+        OffPolicyN = s.Get(a.N),
         MaxStaleness = s.Get(a.MaxStaleness) is var k and >= 0 ? (uint)k : 0,
         NoEarlyStop = s.Get(a.NoEarlyStop),
         AuthToken = s.Get(a.Token),
@@ -52,12 +53,13 @@ internal static class NodeFactory
         IngestQueueCapacity = 2,
     };
 
-    public static ActorNodeOptions Actor(Uri learner, int actors, int envsPerActor, bool sync, string? token, string? nodeId) => new()
+    public static ActorNodeOptions Actor(Uri learner, int actors, int envsPerActor, bool sync, string? token, string? nodeId, int? n = null) => new()
     {
         LearnerAddress = learner,
         Actors = actors,
         EnvsPerActor = envsPerActor,
         Sync = sync,
+        OffPolicyN = n,
         AuthToken = token,
         NodeId = string.IsNullOrEmpty(nodeId) ? ActorNodeOptions.DefaultNodeId() : nodeId,
         MaxUnackedBatches = 1,
@@ -74,6 +76,7 @@ internal sealed class LearnerArgs
     public Option<string> Out { get; }
     public Option<long> Steps { get; } = CommonOptions.Steps();
     public Option<int> Lag { get; } = CommonOptions.Lag();
+    public Option<int?> N { get; } = CommonOptions.N();
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
@@ -86,18 +89,31 @@ internal sealed class LearnerArgs
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay })
+        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay })
             command.Options.Add(option);
     }
 
     /// <summary>The algorithms this build runs, the environment and its arguments, checked before anything starts.</summary>
     public void Check(SettingSource s)
     {
-        string algo = s.Get(Algo), env = s.Get(Env);
+        CheckN(s.Get(N), s.Get(Lag));
+        CheckRun(s.Get(Algo), s.Get(Env), ParseEnvArgs(s));
+        try
+        {
+            NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--her-strategy/--her-k: {e.Message}");
+        }
+    }
+
+    /// <summary>The algorithm is one this build runs, on an environment it can run with these arguments (for train, learner and sweep).</summary>
+    public static void CheckRun(string algo, string env, IReadOnlyDictionary<string, string> args)
+    {
         string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
         if (!known.Contains(algo, StringComparer.OrdinalIgnoreCase))
             throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (maddpg and the language-model algorithms are not implemented yet).");
-        var args = ParseEnvArgs(s);
         if (args.Count > 0 && string.Equals(algo, PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("--env-arg: ppo runs its environments without arguments.");
         AsyncRL.Environments.IEnvironment probe;
@@ -111,21 +127,25 @@ internal sealed class LearnerArgs
         }
         if (string.Equals(algo, HerLearnerAlgorithm.AlgorithmName, StringComparison.OrdinalIgnoreCase) && probe is not AsyncRL.Environments.Goals.IGoalEnvironment)
             throw new CliUsageException($"--algo her needs a goal-conditioned environment (bitflip); '{probe.Spec.Id}' is not one.");
-        try
-        {
-            NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliUsageException($"--her-strategy/--her-k: {e.Message}");
-        }
+    }
+
+    /// <summary><c>--n</c> is at least 1 and comes without a lag.</summary>
+    public static void CheckN(int? n, int lag)
+    {
+        if (n is null) return;
+        if (n < 1) throw new CliUsageException($"--n {n}: N must be at least 1 (1 is the on-policy baseline; leave --n out for the asynchronous mode).");
+        if (lag > 0)
+            throw new CliUsageException($"--n {n} and --lag {lag} exclude each other: with --n actors wait for the next version, which an actor acting {lag} versions behind never gets in time.");
     }
 
     /// <summary><c>--env-arg key=value</c> pairs; throws for one without '=' or a repeated key.</summary>
-    public Dictionary<string, string> ParseEnvArgs(SettingSource s)
+    public Dictionary<string, string> ParseEnvArgs(SettingSource s) => ParseEnvArgs(s.Get(EnvArg));
+
+    /// <summary><c>key=value</c> pairs; throws for one without '=' or a repeated key.</summary>
+    public static Dictionary<string, string> ParseEnvArgs(IEnumerable<string> pairs)
     {
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in s.Get(EnvArg))
+        foreach (var pair in pairs)
         {
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new CliUsageException($"--env-arg '{pair}': expected key=value.");

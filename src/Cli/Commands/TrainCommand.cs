@@ -31,6 +31,7 @@ internal static class TrainCommand
             learner.Check(s);
             int actorCount = s.Get(actors), envsPerActor = s.Get(envs);
             if (actorCount < 1 || envsPerActor < 1) throw new CliUsageException("--actors and --envs-per-actor must be at least 1.");
+            if (s.Get(sync) && s.Get(learner.Lag) > 0) throw new CliUsageException("--sync and --lag exclude each other: a synchronous actor waits for the next version, which it would only see --lag updates later.");
             // Learner and actors share two cores: one BLAS thread each keeps them from fighting.
             Gemm.SetThreads(1);
             int rows = actorCount * envsPerActor * NodeFactory.Ppo(1).RolloutLength;
@@ -38,6 +39,8 @@ internal static class TrainCommand
             {
                 AdditionalConfig = new() { ["actors"] = actorCount, ["envs_per_actor"] = envsPerActor, ["sync"] = s.Get(sync), ["mode"] = "train" },
             };
+            // --sync is N = 1: the learner knows it too, so config.json and summary.json say so.
+            if (s.Get(sync) && learnerOptions.OffPolicyN is null) learnerOptions = learnerOptions with { OffPolicyN = 1 };
             // Ape-X exploration: one ε slot per environment of this process's actors.
             learnerOptions = learnerOptions with
             {

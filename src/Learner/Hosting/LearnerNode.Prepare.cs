@@ -62,7 +62,7 @@ public sealed partial class LearnerNode
 
         var runtime = new LearnerRuntime(_options, _algorithm, _env, runId,
             new IngestionQueue(_options.IngestQueueCapacity), new WeightsPublisher(_options.RetainedVersions), dedup, _counters, _lifetime,
-            Instrumentation, runDirectory, checkpoints, progress, new RunClock(_time), _time, _logger);
+            Instrumentation, runDirectory, checkpoints, progress, new RunClock(_time), _time, _logger, _registry.LiveActorCount);
         runDirectory.WriteConfig(ResolvedConfig(runId));
         return runtime;
     }
@@ -71,6 +71,7 @@ public sealed partial class LearnerNode
     {
         var spec = _algorithm.CreateRunSpec(_options.Seed, _options.Lag);
         spec.WeightsEncoding = _options.WeightsEncoding;
+        spec.FragmentsPerVersion = checked((uint)(_options.OffPolicyN ?? 0));
         return spec;
     }
 
@@ -87,7 +88,8 @@ public sealed partial class LearnerNode
             ["steps"] = o.Steps,
             ["lag"] = o.Lag,
             ["max_staleness"] = o.MaxStaleness,
-            ["publish_every"] = o.PublishEvery,
+            ["publish_every"] = o.PublishPeriod,
+            ["n"] = o.OffPolicyN,
             ["no_early_stop"] = o.NoEarlyStop,
             ["listen"] = o.Listen,
             ["tls"] = o.TlsCertificate is not null,

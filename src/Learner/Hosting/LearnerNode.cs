@@ -124,7 +124,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
     {
         var runtime = _runtime = Prepare();
         _loop = new UpdateLoop(runtime);
-        _loop.Publish(runtime.Progress.PolicyVersion);
+        _loop.PublishFirst();
         var service = new LearnerService(
             new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
             _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
@@ -246,6 +246,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
             Episodes = p.Episodes,
             FinalReturnMean = p.ReturnMean,
             FinalScore = (_algorithm as IScoredLearnerAlgorithm)?.Score() ?? p.ReturnMean,
+            N = _options.OffPolicyN,
             Solved = p.Solved,
             SolvedThreshold = _env.SolvedThreshold,
             SolvedAtEnvSteps = p.SolvedAtEnvSteps,

@@ -40,8 +40,20 @@ public sealed record LearnerNodeOptions
     /// <summary>Rows more than this many versions behind are left out of updates (0: no bound).</summary>
     public uint MaxStaleness { get; init; }
 
-    /// <summary>A new policy version is published every this many updates.</summary>
+    /// <summary>A new policy version is published every this many updates (<see cref="OffPolicyN"/> overrides it).</summary>
     public int PublishEvery { get; init; } = 1;
+
+    /// <summary>
+    /// Off-policyness N (<c>--n</c>; "Asynchronous RLHF", Noukhovitch et al. 2024): actors generate N fragments with the
+    /// version they hold, then wait for a newer one (the run spec's <c>fragments_per_version</c>); the learner takes one
+    /// update per round of fragments and publishes every N updates, so the j-th update of a cycle is j versions
+    /// off-policy. 1 is the synchronous on-policy baseline. Null: the asynchronous default, where actors never wait.
+    /// Excludes a lag. PPO needs one round of fragments per update (rows per update = actors × envs × rollout length).
+    /// </summary>
+    public int? OffPolicyN { get; init; }
+
+    /// <summary>Updates per published version: <see cref="OffPolicyN"/> when set, else <see cref="PublishEvery"/>.</summary>
+    public int PublishPeriod => OffPolicyN ?? PublishEvery;
 
     /// <summary>When set, every learner call must carry <c>authorization: Bearer</c> this; health checks need none.</summary>
     public string? AuthToken { get; init; }
@@ -110,6 +122,11 @@ public sealed record LearnerNodeOptions
         if (HealthPort is < 0 or > 65535) throw new ArgumentException($"Health port {HealthPort} is out of range.");
         if (Steps < 1) throw new ArgumentException($"The step budget must be positive, got {Steps}.");
         if (PublishEvery < 1) throw new ArgumentException($"publish_every must be at least 1, got {PublishEvery}.");
+        if (OffPolicyN < 1) throw new ArgumentException($"n must be at least 1, got {OffPolicyN}.");
+        // Versions count updates, so with a period above one they are not consecutive and "lag versions behind" names none.
+        if (Lag > 0 && OffPolicyN is not null)
+            throw new ArgumentException($"n ({OffPolicyN}) and lag ({Lag}) exclude each other: with n, actors wait for the next version, which a lagged actor would never see in time.");
+        if (Lag > 0 && PublishPeriod > 1) throw new ArgumentException($"lag ({Lag}) needs a version every update, not every {PublishPeriod}.");
         if (CheckpointInterval < TimeSpan.Zero || CheckpointEveryUpdates < 0 || CheckpointKeep < 1)
             throw new ArgumentException("Checkpoint interval and update count must not be negative, and at least one checkpoint is kept.");
         if (InitialCredits < 1 || IngestQueueCapacity < 1 || WeightsHistory < 1)

@@ -73,6 +73,19 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         }
     }
 
+    /// <summary>Actors of the nodes whose lease holds now.</summary>
+    public int LiveActorCount()
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            int count = 0;
+            foreach (var entry in _nodes.Values)
+                if (entry.OpenStreams > 0 || now - entry.LastSeen <= lease) count += entry.ActorIds.Length;
+            return count;
+        }
+    }
+
     /// <summary>The node an actor id belongs to (the part before the last '/').</summary>
     public static string NodeOf(string actorId)
     {

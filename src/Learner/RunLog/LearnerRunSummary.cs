@@ -44,6 +44,9 @@ public sealed record LearnerRunSummary
     /// <summary>The task's own score; for control tasks the same as <see cref="FinalReturnMean"/>.</summary>
     [JsonPropertyName("final_score")] public required double? FinalScore { get; init; }
 
+    /// <summary>Off-policyness N (<c>--n</c>, <c>--sync</c> is 1); null for the asynchronous mode.</summary>
+    [JsonPropertyName("n")] public int? N { get; init; }
+
     /// <summary>Whether the task's solved threshold was reached over 20 episodes.</summary>
     [JsonPropertyName("solved")] public required bool Solved { get; init; }
 

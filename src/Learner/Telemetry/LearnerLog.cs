@@ -46,4 +46,7 @@ internal static partial class LearnerLog
 
     [LoggerMessage(3014, LogLevel.Information, "Learner stopping")]
     public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(3015, LogLevel.Debug, "Every actor delivered its fragments of version {Version} but the algorithm cannot update ({Updates} updates taken since it was published, {Fragments} fragments): publishing early")]
+    public static partial void StarvedPublish(ILogger logger, long version, long updates, long fragments);
 }

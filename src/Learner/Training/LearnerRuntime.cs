@@ -9,6 +9,7 @@ using EnvSpec = AsyncRL.Environments.EnvSpec;
 namespace AsyncRL.Learner.Training;
 
 /// <summary>The parts of a running learner node that the update loop works with, wired once by <see cref="LearnerNode"/>.</summary>
+/// <remarks><c>LiveActors</c>: actors of the registered nodes whose lease holds (for <see cref="PublishCycle"/>).</remarks>
 internal sealed record LearnerRuntime(
     LearnerNodeOptions Options,
     ILearnerAlgorithm Algorithm,
@@ -25,7 +26,8 @@ internal sealed record LearnerRuntime(
     RunProgress Progress,
     RunClock Clock,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Func<int> LiveActors);
 
 /// <summary>Seconds since the start of training, continuing a restored run's count.</summary>
 internal sealed class RunClock(TimeProvider time)

@@ -27,6 +27,9 @@ internal sealed class RunProgress
 
     public long PolicyVersion { get; set; }
 
+    /// <summary>Updates taken since <see cref="PolicyVersion"/> was published (see <see cref="PublishCycle"/>).</summary>
+    public long UpdatesSincePublish { get; set; }
+
     public long Episodes { get; private set; }
 
     public bool Solved { get; private set; }
@@ -72,7 +75,7 @@ internal sealed class RunProgress
     }
 
     private static readonly string[] Keys =
-        ["env_steps", "updates", "policy_version", "episodes", "recent_returns", "solved_at_env_steps", "solved_at_s", "staleness"];
+        ["env_steps", "updates", "policy_version", "episodes", "recent_returns", "solved_at_env_steps", "solved_at_s", "staleness", "updates_since_publish"];
 
     /// <summary>The progress as checkpoint metadata (prefixed keys).</summary>
     public void Save(IDictionary<string, string> metadata, string prefix)
@@ -90,6 +93,7 @@ internal sealed class RunProgress
         }
         metadata[prefix + Keys[7]] = string.Join(',', _stalenessMin.ToString(c), _stalenessMax.ToString(c),
             _stalenessSum.ToString("R", c), _stalenessRows.ToString(c));
+        metadata[prefix + Keys[8]] = UpdatesSincePublish.ToString(c);
     }
 
     /// <summary>Restores what <see cref="Save"/> wrote.</summary>
@@ -107,6 +111,8 @@ internal sealed class RunProgress
             (Solved, SolvedAtEnvSteps, SolvedAtSeconds) = (true, long.Parse(steps, c), double.Parse(seconds, c));
         var s = Get(7).Split(',');
         (_stalenessMin, _stalenessMax, _stalenessSum, _stalenessRows) = (long.Parse(s[0], c), long.Parse(s[1], c), double.Parse(s[2], c), long.Parse(s[3], c));
+        // Checkpoints from before versions counted updates lack it: they were always saved right after a publish.
+        UpdatesSincePublish = metadata.TryGetValue(prefix + Keys[8], out var pending) ? long.Parse(pending, c) : 0;
     }
 
     /// <summary>Episodes of one batch: their returns count once the batch is accepted.</summary>

@@ -7,13 +7,14 @@ namespace AsyncRL.Learner.Training;
 
 /// <summary>
 /// The learner's one training thread: takes stored batches off the ingestion queue into the algorithm's
-/// store, updates whenever the store is ready, publishes a version every <c>publish_every</c> updates,
+/// store, updates whenever the store is ready, publishes a version when its <see cref="PublishCycle"/> says so,
 /// writes a metrics line per update, checkpoints when due, and ends the run when the task is solved or the
 /// step budget is spent. Only this loop touches the algorithm and the progress while the node runs.
 /// </summary>
 internal sealed class UpdateLoop(LearnerRuntime runtime)
 {
     private readonly LearnerRuntime _rt = runtime;
+    private readonly PublishCycle _cycle = new(runtime.Progress, runtime.Options.PublishPeriod, runtime.Options.OffPolicyN);
     private long _lastCheckpointUpdate;
     private double _lastCheckpointSeconds;
     private double _lineSeconds;
@@ -50,6 +51,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
                 Ingest(item);
                 if (FinishReason() is { } reason) return reason;
                 while (_rt.Algorithm.ReadyToUpdate) Update();
+                if (_cycle.Starved(_rt.Algorithm.ReadyToUpdate, _rt.LiveActors())) PublishStarved();
                 PublishSnapshot();
             }
         }
@@ -83,20 +85,36 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         }
     }
 
-    /// <summary>Publishes the current weights as the next version (version 0 at start).</summary>
+    /// <summary>
+    /// Publishes the weights the loop starts with: version 0, or a restored run's version plus the updates its
+    /// checkpoint took since that was published (the weights are those of the learner version).
+    /// </summary>
+    public void PublishFirst() => Publish(_rt.Progress.PolicyVersion + _rt.Progress.UpdatesSincePublish);
+
+    /// <summary>Publishes the current weights as <paramref name="version"/>; a new publish cycle starts.</summary>
     public void Publish(long version)
     {
         using var activity = _rt.Instrumentation.StartPublish();
         _rt.Publisher.Publish(_rt.Algorithm.Policy, version, _rt.Progress.Updates, activity?.Context ?? default);
         _rt.Progress.PolicyVersion = version;
+        _cycle.Published();
         _rt.Instrumentation.SetPolicyVersion(version);
         activity?.SetTag("asyncrl.policy_version", version);
         activity?.SetTag("asyncrl.update", _rt.Progress.Updates);
     }
 
+    /// <summary>Every live actor waits for a version the algorithm cannot produce without more data: publish now.</summary>
+    private void PublishStarved()
+    {
+        long latest = _rt.Publisher.LatestVersion;
+        LearnerLog.StarvedPublish(_rt.Logger, latest, _rt.Progress.UpdatesSincePublish, _cycle.FragmentsOfLatest);
+        Publish(_cycle.NextVersion(latest));
+    }
+
     private void Ingest(IngestItem item)
     {
         _rt.Algorithm.Ingest(item.Batch);
+        _cycle.Ingested(item.Batch.PolicyVersion, _rt.Publisher.LatestVersion);
         _rt.Progress.AddEnvSteps(item.Batch.EnvSteps);
         _rt.Instrumentation.Rows.Add(item.Batch.Rows);
         _rt.Instrumentation.EnvSteps.Add(item.Batch.EnvSteps);
@@ -119,7 +137,8 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
     private void Update()
     {
         var progress = _rt.Progress;
-        long learnerVersion = _rt.Publisher.LatestVersion;
+        long latest = _rt.Publisher.LatestVersion;
+        long learnerVersion = _cycle.LearnerVersion(latest);
         using var activity = _rt.Instrumentation.StartUpdate();
         long start = _rt.Time.GetTimestamp();
         LearnerUpdateResult result = _rt.Algorithm.Update(learnerVersion);
@@ -148,9 +167,10 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         }
 
         // The metrics line is written before the version goes out, so whoever sees the version sees its line.
-        bool publish = progress.Updates % _rt.Options.PublishEvery == 0;
-        WriteMetrics(result, seconds, publish ? learnerVersion + 1 : learnerVersion);
-        if (publish) Publish(learnerVersion + 1);
+        bool publish = _cycle.Updated();
+        long version = publish ? _cycle.NextVersion(latest) : latest;
+        WriteMetrics(result, seconds, version, learnerVersion);
+        if (publish) Publish(version);
         PublishSnapshot();
         if (CheckpointDue()) SaveCheckpoint();
     }
@@ -162,7 +182,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         return o.CheckpointInterval > TimeSpan.Zero && _rt.Clock.Seconds - _lastCheckpointSeconds >= o.CheckpointInterval.TotalSeconds;
     }
 
-    private void WriteMetrics(LearnerUpdateResult result, double updateSeconds, long policyVersion)
+    private void WriteMetrics(LearnerUpdateResult result, double updateSeconds, long policyVersion, long learnerVersion)
     {
         var p = _rt.Progress;
         double now = _rt.Clock.Seconds;
@@ -173,6 +193,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
             new("env_steps", p.EnvSteps),
             new("update", p.Updates),
             new("policy_version", policyVersion),
+            new("learner_version", learnerVersion),
             new("staleness_min", result.Staleness.Min),
             new("staleness_mean", result.Staleness.Mean),
             new("staleness_max", result.Staleness.Max),

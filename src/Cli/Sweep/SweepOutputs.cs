@@ -1,0 +1,32 @@
+using AsyncRL.Cli.Sweep.Results;
+
+namespace AsyncRL.Cli.Sweep;
+
+/// <summary>What a sweep leaves in its directory besides runs/: results.csv, the plots (PNG and SVG), report.md.</summary>
+internal static class SweepOutputs
+{
+    /// <summary>Reads every grid point's summary and writes the files; <paramref name="failures"/> explain runs of this sweep that failed.</summary>
+    public static (IReadOnlyList<RunResult> Results, IReadOnlyList<MissingResult> Missing) Write(SweepSettings settings, IReadOnlyDictionary<SweepJob, string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(failures);
+        var results = new List<RunResult>();
+        var missing = new List<MissingResult>();
+        foreach (var job in settings.Jobs())
+        {
+            var (result, problem) = SummaryReader.Read(job);
+            if (result is not null) results.Add(result);
+            else missing.Add(new MissingResult(job.Algo, job.N, job.Seed, failures.TryGetValue(job, out var failure) ? failure : problem ?? "no result"));
+        }
+        // Rows by algorithm (as given), then N, then seed: the order a reader scans the grid in.
+        results = [.. results.OrderBy(r => settings.Algos.ToList().IndexOf(r.Algo)).ThenBy(r => r.N).ThenBy(r => r.Seed)];
+        Directory.CreateDirectory(settings.Out);
+        ResultsCsv.Write(Path.Combine(settings.Out, ResultsCsv.FileName), results);
+        var cells = SweepStatistics.Cells(results, settings.Algos);
+        SweepPlots.Write(SweepPlots.ScoreVsN(cells, settings.Env), settings.Out, SweepPlots.ScoreVsNName);
+        SweepPlots.Write(SweepPlots.ScoreVsKl(results, settings.Env), settings.Out, SweepPlots.ScoreVsKlName);
+        var context = new ReportContext(settings.Algos, settings.Env, settings.Ns, settings.Seeds, settings.Steps);
+        File.WriteAllText(Path.Combine(settings.Out, SweepReport.FileName), SweepReport.Format(context, results, missing));
+        return (results, missing);
+    }
+}
