@@ -89,7 +89,7 @@ public sealed class MaddpgLearner
             var targets = Targets(batch, next);
             for (int i = 0; i < n; i++)
             {
-                stats.TargetMean[i] = targets[i].Data.ToArray().Average();
+                stats.TargetMean[i] = System.Numerics.Tensors.TensorPrimitives.Sum(targets[i].Data) / b;
                 UpdateCritic(i, critic, targets[i], weights, norm, stats);
                 UpdateActor(i, obs, actions, weights, norm, stats);
             }
@@ -131,7 +131,7 @@ public sealed class MaddpgLearner
         stats.CriticGradNorm[i] = ClipEach(_criticParams[i]);
         CriticOptimizers[i].Step();
         stats.CriticLoss[i] = loss.Item();
-        stats.QMean[i] = q.Data.ToArray().Average();
+        stats.QMean[i] = System.Numerics.Tensors.TensorPrimitives.Sum(q.Data) / q.Size;
     }
 
     private void UpdateActor(int i, Tensor obs, Tensor actions, Tensor weights, float norm, MaddpgUpdateStats stats)
