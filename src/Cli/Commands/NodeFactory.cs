@@ -31,7 +31,7 @@ internal static class NodeFactory
     /// <summary>
     /// MADDPG settings for the CLI: the reference defaults (see MaddpgOptions) but batches of 256 instead of 1024 at the
     /// same replay ratio, so four times as many, cheaper updates (measured on simple_spread, seed 1: summed return −401
-    /// after 600k steps and −393 after 1M, against −442 and −417 with 1024; each update costs about a quarter).
+    /// after 600k steps and −393 after 1M, against −442 and −417 with 1024; an update costs about a third).
     /// </summary>
     public static MaddpgOptions Maddpg(bool checkpointReplay) => new() { BatchSize = 256, CheckpointReplay = checkpointReplay };
 
