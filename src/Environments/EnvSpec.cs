@@ -6,7 +6,14 @@ namespace AsyncRL.Environments;
 /// <param name="ActionCount">Number of discrete actions.</param>
 /// <param name="MaxEpisodeSteps">Truncation limit (the time limit).</param>
 /// <param name="SolvedThreshold">Mean return over the last 100 episodes… as the task defines "solved"; null if it does not.</param>
-public sealed record EnvSpec(string Id, int ObservationSize, int ActionCount, int MaxEpisodeSteps, float? SolvedThreshold);
+public sealed record EnvSpec(string Id, int ObservationSize, int ActionCount, int MaxEpisodeSteps, float? SolvedThreshold)
+{
+    /// <summary>
+    /// Agents per environment: 1 for single-agent tasks. For multi-agent tasks <see cref="ObservationSize"/> is the
+    /// joint size of all agents' observations and <see cref="ActionCount"/> each agent's (their details: <see cref="MultiAgentEnvSpec"/>).
+    /// </summary>
+    public int AgentCount { get; init; } = 1;
+}
 
 /// <summary>The outcome of one step.</summary>
 /// <param name="Reward">Reward for the transition.</param>

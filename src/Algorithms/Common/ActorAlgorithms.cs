@@ -1,5 +1,6 @@
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -16,6 +17,7 @@ public static class ActorAlgorithms
         [PpoRunSpec.Algorithm] = static (spec, settings) => new PpoActorAlgorithm(spec, settings),
         [DqnRunSpec.Algorithm] = static (spec, settings) => new DqnActorAlgorithm(spec, settings),
         [HerLearnerAlgorithm.AlgorithmName] = static (spec, settings) => new HerActorAlgorithm(spec, settings),
+        [MaddpgRunSpec.Algorithm] = static (spec, settings) => new MaddpgActorAlgorithm(spec, settings),
     };
 
     /// <summary>Algorithms actors can run.</summary>

@@ -7,9 +7,9 @@ internal static class CommonOptions
 {
     public static Option<string?> Config() => new("--config") { Description = "JSON file with defaults for any option (flags and ASYNCRL_* variables win)." };
 
-    public static Option<string> Algo() => new("--algo") { Description = "Algorithm: ppo, dqn, her.", DefaultValueFactory = _ => "ppo" };
+    public static Option<string> Algo() => new("--algo") { Description = "Algorithm: ppo, dqn, her, maddpg.", DefaultValueFactory = _ => "ppo" };
 
-    public static Option<string> Env() => new("--env") { Description = "Environment id: cartpole, acrobot, bitflip (--env-arg n=15).", DefaultValueFactory = _ => "cartpole" };
+    public static Option<string> Env() => new("--env") { Description = "Environment id: cartpole, acrobot, bitflip (--env-arg n=15); multi-agent (maddpg): simple_spread, simple_adversary, simple_tag.", DefaultValueFactory = _ => "cartpole" };
 
     public static Option<string[]> EnvArg() => new("--env-arg") { Description = "Environment argument key=value (repeatable).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Environments;
@@ -30,12 +31,17 @@ internal static class EvalCommand
             var problems = new List<string>();
             var latest = new CheckpointStore(Path.Combine(runDir, "checkpoints")).TryLoadLatest(problems)
                 ?? throw new CliUsageException($"no verified checkpoint under {runDir}/checkpoints{(problems.Count > 0 ? ": " + string.Join("; ", problems) : "")}.");
+            if (s.Get(episodes) < 1) throw new CliUsageException("--episodes must be at least 1.");
+            if (MaddpgRun(Path.Combine(runDir, "config.json")) is { } maddpgHidden)
+            {
+                Console.Out.WriteLine(EvaluateMaddpg(env, maddpgHidden, latest.Model.Tensors, latest.Step, s.Get(episodes), s.Get(seed), ct));
+                return Task.FromResult(0);
+            }
             if (QValueRun(Path.Combine(runDir, "config.json")) is var (algo, envArgs, qHidden) && algo is not null)
             {
                 var qSpec = EnvRegistry.SpecOf(env, envArgs);
                 var network = new QNetwork(qSpec.ObservationSize, qSpec.ActionCount, qHidden, new Generator(0));
                 network.LoadStateDict(latest.Model.Tensors);
-                if (s.Get(episodes) < 1) throw new CliUsageException("--episodes must be at least 1.");
                 var (mean, success) = GreedyEvaluation.Run(network, env, envArgs, s.Get(episodes), s.Get(seed));
                 Console.Out.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -94,6 +100,38 @@ internal static class EvalCommand
         if (options is not { } o) return (null, args, []);
         int[] hidden = o.TryGetProperty("hidden", out var hs) && hs.ValueKind == JsonValueKind.Array ? [.. hs.EnumerateArray().Select(v => v.GetInt32())] : [.. new DqnOptions().Hidden];
         return (algo, args, hidden);
+    }
+
+    /// <summary>For a maddpg run: its hidden widths; null otherwise.</summary>
+    private static int[]? MaddpgRun(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("algo", out var a) || a.GetString() != MaddpgRunSpec.Algorithm) return null;
+        return root.TryGetProperty("maddpg", out var m) && m.TryGetProperty("hidden", out var h) && h.ValueKind == JsonValueKind.Array
+            ? [.. h.EnumerateArray().Select(v => v.GetInt32())]
+            : [.. new MaddpgOptions().Hidden];
+    }
+
+    /// <summary>Greedy episodes with the checkpoint's decentralised policies: the return summed over agents, per agent and per team.</summary>
+    private static string EvaluateMaddpg(string env, int[] hidden, IReadOnlyDictionary<string, AsyncRL.Models.Tensor> weights, long step, int episodes, ulong seed, CancellationToken ct)
+    {
+        var spec = EnvRegistry.MultiAgentSpecOf(env);
+        var actors = new MaddpgActors(spec, hidden, new Generator(0));
+        actors.LoadStateDict(weights);
+        var r = MaddpgEvaluation.Run(actors, env, episodes, seed, greedy: true, ct);
+        var result = new System.Text.Json.Nodes.JsonObject
+        {
+            ["checkpoint_step"] = step,
+            ["algo"] = MaddpgRunSpec.Algorithm,
+            ["env"] = env,
+            ["episodes"] = episodes,
+            ["return_mean"] = r.ReturnMean,
+            ["agent_return_means"] = new System.Text.Json.Nodes.JsonArray([.. r.AgentReturnMeans.Select(v => (System.Text.Json.Nodes.JsonNode?)v)]),
+        };
+        if (r.TeamReturnMeans.Count > 1)
+            foreach (var (team, mean) in r.TeamReturnMeans) result[$"{team}_return_mean"] = mean;
+        return result.ToJsonString();
     }
 
     private static double[] Evaluate(ActorCritic model, string env, int episodes, ulong seed, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AsyncRL.Actors;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Learner;
@@ -27,6 +28,13 @@ internal static class NodeFactory
     /// <summary>DQN settings for the CLI (the defaults solve CartPole; see DqnOptions).</summary>
     public static DqnOptions Dqn(bool checkpointReplay) => new() { CheckpointReplay = checkpointReplay };
 
+    /// <summary>
+    /// MADDPG settings for the CLI: the reference defaults (see MaddpgOptions) but batches of 256 instead of 1024 at the
+    /// same replay ratio, so four times as many, cheaper updates (measured on simple_spread, seed 1: summed return −401
+    /// after 600k steps and −393 after 1M, against −442 and −417 with 1024; an update costs about a third).
+    /// </summary>
+    public static MaddpgOptions Maddpg(bool checkpointReplay) => new() { BatchSize = 256, CheckpointReplay = checkpointReplay };
+
     /// <summary>DQN + HER settings for the CLI.</summary>
     public static HerOptions Her(string strategy, int k) => new() { Strategy = HerRelabel.Parse(strategy), K = k };
 
@@ -48,6 +56,7 @@ internal static class NodeFactory
         EnvArgs = a.ParseEnvArgs(s),
         Dqn = Dqn(s.Get(a.CheckpointReplay)),
         Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK)),
+        Maddpg = Maddpg(s.Get(a.CheckpointReplay)),
         // Little buffering between actors and learner: every queued batch is a version of staleness.
         InitialCredits = 1,
         IngestQueueCapacity = 2,
@@ -83,7 +92,7 @@ internal sealed class LearnerArgs
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };
     public Option<int> HerK { get; } = new("--her-k") { Description = "HER: relabelled transitions per original one.", DefaultValueFactory = _ => 4 };
-    public Option<bool> CheckpointReplay { get; } = new("--checkpoint-replay") { Description = "DQN: keep the replay buffer in checkpoints; a restarted learner resumes with it." };
+    public Option<bool> CheckpointReplay { get; } = new("--checkpoint-replay") { Description = "DQN, MADDPG: keep the replay buffer in checkpoints; a restarted learner resumes with it." };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
@@ -111,9 +120,10 @@ internal sealed class LearnerArgs
     /// <summary>The algorithm is one this build runs, on an environment it can run with these arguments (for train, learner and sweep).</summary>
     public static void CheckRun(string algo, string env, IReadOnlyDictionary<string, string> args)
     {
-        string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
+        string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm];
         if (!known.Contains(algo, StringComparer.OrdinalIgnoreCase))
-            throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (maddpg and the language-model algorithms are not implemented yet).");
+            throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (the language-model algorithms are not implemented yet).");
+        if (CheckMultiAgent(algo, env, args)) return;
         if (args.Count > 0 && string.Equals(algo, PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("--env-arg: ppo runs its environments without arguments.");
         AsyncRL.Environments.IEnvironment probe;
@@ -136,6 +146,39 @@ internal sealed class LearnerArgs
         if (n < 1) throw new CliUsageException($"--n {n}: N must be at least 1 (1 is the on-policy baseline; leave --n out for the asynchronous mode).");
         if (lag > 0)
             throw new CliUsageException($"--n {n} and --lag {lag} exclude each other: with --n actors wait for the next version, which an actor acting {lag} versions behind never gets in time.");
+    }
+
+    /// <summary>
+    /// Multi-agent tasks run with maddpg and maddpg only with them. Returns whether the pair is a multi-agent one
+    /// (then fully checked here).
+    /// </summary>
+    private static bool CheckMultiAgent(string algo, string env, IReadOnlyDictionary<string, string> args)
+    {
+        bool maddpg = string.Equals(algo, MaddpgRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase);
+        if (!AsyncRL.Environments.EnvRegistry.IsMultiAgent(env))
+        {
+            if (!maddpg) return false;
+            try
+            {
+                AsyncRL.Environments.EnvRegistry.SpecOf(env);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException($"--env {env}: {e.Message}");
+            }
+            throw new CliUsageException($"--algo maddpg needs a multi-agent environment ({string.Join(", ", AsyncRL.Environments.Particles.ParticleScenarios.Ids)}); '{env}' is not one.");
+        }
+        AsyncRL.Environments.MultiAgentEnvSpec spec;
+        try
+        {
+            spec = AsyncRL.Environments.EnvRegistry.MultiAgentSpecOf(env, args);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--env {env}: {e.Message}");
+        }
+        if (!maddpg) throw new CliUsageException($"--env {spec.Id} is a multi-agent task ({spec.AgentCount} agents): run it with --algo maddpg.");
+        return true;
     }
 
     /// <summary><c>--env-arg key=value</c> pairs; throws for one without '=' or a repeated key.</summary>

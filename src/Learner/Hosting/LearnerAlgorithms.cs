@@ -1,6 +1,7 @@
 using AsyncRL.Algorithms;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Environments;
 
@@ -10,19 +11,27 @@ namespace AsyncRL.Learner;
 public static class LearnerAlgorithms
 {
     /// <summary>Names <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName];
+    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm];
 
     /// <summary>Builds the algorithm <paramref name="options"/> names, seeded from the run's seed.</summary>
     public static ILearnerAlgorithm Create(LearnerNodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var env = EnvRegistry.SpecOf(options.Env, options.EnvArgs);
+        bool multiAgent = options.Algorithm.Equals(MaddpgRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase);
+        if (multiAgent != EnvRegistry.IsMultiAgent(env.Id))
+        {
+            throw new ArgumentException(multiAgent
+                ? $"{MaddpgRunSpec.Algorithm} needs a multi-agent environment ({string.Join(", ", Environments.Particles.ParticleScenarios.Ids)}); '{env.Id}' is single-agent."
+                : $"'{env.Id}' is a multi-agent environment ({env.AgentCount} agents): it runs with {MaddpgRunSpec.Algorithm}, not {options.Algorithm}.");
+        }
         return options.Algorithm.ToUpperInvariant() switch
         {
             "PPO" => new PpoLearnerAlgorithm(options.Ppo, env, options.Seed, options.MaxStaleness,
                 totalUpdates: options.Ppo.AnnealLearningRate ? Math.Max(1, options.Steps / options.Ppo.RowsPerUpdate) : 0),
             "DQN" => new DqnLearnerAlgorithm(options.Dqn, env, options.EnvArgs, options.Seed, options.MaxStaleness),
             "HER" => new HerLearnerAlgorithm(options.Her, env, options.EnvArgs, options.Seed),
+            "MADDPG" => new MaddpgLearnerAlgorithm(options.Maddpg, EnvRegistry.MultiAgentSpecOf(env.Id, options.EnvArgs), options.Seed, options.MaxStaleness),
             _ => throw new ArgumentException($"Unknown algorithm '{options.Algorithm}' for the learner. Known: {string.Join(", ", Names)}."),
         };
     }

@@ -109,12 +109,14 @@ public sealed partial class LearnerNode
                 ["action_count"] = _env.ActionCount,
                 ["max_episode_steps"] = _env.MaxEpisodeSteps,
                 ["solved_threshold"] = _env.SolvedThreshold,
+                ["agent_count"] = _env.AgentCount,
             },
             ["ppo"] = JsonSerializer.SerializeToNode(o.Ppo, LearnerJsonContext.Default.PpoOptions),
             ["env_args"] = new JsonObject(o.EnvArgs.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         };
         if (_algorithm.Name == Algorithms.Dqn.DqnRunSpec.Algorithm) config["dqn"] = JsonSerializer.SerializeToNode(o.Dqn, LearnerJsonContext.Default.DqnOptions);
         if (_algorithm.Name == Algorithms.Her.HerLearnerAlgorithm.AlgorithmName) config["her"] = JsonSerializer.SerializeToNode(o.Her, LearnerJsonContext.Default.HerOptions);
+        if (_algorithm.Name == Algorithms.Maddpg.MaddpgRunSpec.Algorithm) config["maddpg"] = JsonSerializer.SerializeToNode(o.Maddpg, LearnerJsonContext.Default.MaddpgOptions);
         foreach (var (key, value) in o.AdditionalConfig ?? [])
             config[key] = value?.DeepClone();
         return config;

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -82,6 +83,9 @@ public sealed record LearnerNodeOptions
     /// <summary>DQN + HER hyper-parameters.</summary>
     public HerOptions Her { get; init; } = new();
 
+    /// <summary>MADDPG hyper-parameters (multi-agent particle tasks).</summary>
+    public MaddpgOptions Maddpg { get; init; } = new();
+
     /// <summary>Batches each PushSamples stream may have un-acknowledged at first.</summary>
     public uint InitialCredits { get; init; } = 4;
 
@@ -139,6 +143,7 @@ public sealed record LearnerNodeOptions
         ArgumentNullException.ThrowIfNull(EnvArgs);
         if (Algorithm.Equals("dqn", StringComparison.OrdinalIgnoreCase)) Dqn.Validate();
         if (Algorithm.Equals("her", StringComparison.OrdinalIgnoreCase)) Her.Validate();
+        if (Algorithm.Equals(MaddpgRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase)) Maddpg.Validate();
         ListenAddress.Parse(Listen);
         if (ListenAddress.IsTls(Listen) != TlsCertificate is not null)
             throw new ArgumentException(TlsCertificate is null
