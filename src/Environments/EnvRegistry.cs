@@ -1,5 +1,6 @@
 using AsyncRL.Environments.Classic;
 using AsyncRL.Environments.Goals;
+using AsyncRL.Environments.Language;
 
 namespace AsyncRL.Environments;
 
@@ -33,10 +34,13 @@ public static class EnvRegistry
 
     /// <summary>
     /// The spec of an id with environment arguments (<c>--env-arg key=value</c>): <c>bitflip</c> takes
-    /// <c>n</c>; the other tasks take none. Throws with the reason when the arguments do not fit.
+    /// <c>n</c>; the other tasks take none. Throws with the reason when the arguments do not fit. The language
+    /// tasks (<see cref="LanguageTasks"/>) have a spec too, though no environment to step.
     /// </summary>
     public static EnvSpec SpecOf(string id, IReadOnlyDictionary<string, string>? args) =>
-        IsBitFlip(id) ? BitFlip.SpecFor(BitFlip.ParseBits(args)) : NoArgs(id, args).Spec;
+        IsBitFlip(id) ? BitFlip.SpecFor(BitFlip.ParseBits(args))
+        : LanguageTasks.IsLanguageTask(id) ? LanguageTasks.SpecOf(id, args)
+        : NoArgs(id, args).Spec;
 
     /// <summary>One environment with arguments, seeded by <paramref name="rng"/>.</summary>
     public static IEnvironment Create(string id, IReadOnlyDictionary<string, string>? args, Generator rng) =>
@@ -56,7 +60,8 @@ public static class EnvRegistry
         args is null || args.Count == 0 ? Lookup(id) : throw new ArgumentException($"Environment '{id}' takes no arguments (got {string.Join(", ", args.Keys)}).", nameof(args));
 
     private static (EnvSpec Spec, Func<Generator, IEnvironment> Create) Lookup(string id) =>
-        Entries.TryGetValue(id ?? "", out var e)
-            ? e
-            : throw new ArgumentException($"Unknown environment '{id}'. Known: {string.Join(", ", Entries.Keys.Order(StringComparer.Ordinal))}.", nameof(id));
+        Entries.TryGetValue(id ?? "", out var e) ? e
+        : LanguageTasks.IsLanguageTask(id)
+            ? throw new ArgumentException($"'{id}' is a language task: it has no environment to step (train it with dpo, ppo-lm or rloo).", nameof(id))
+            : throw new ArgumentException($"Unknown environment '{id}'. Known: {string.Join(", ", Entries.Keys.Order(StringComparer.Ordinal))}, and the language tasks {string.Join(", ", LanguageTasks.Ids)}.", nameof(id));
 }
