@@ -10,26 +10,31 @@ namespace AsyncRL.Actors.Rollout;
 /// <summary>
 /// One incarnation of a rollout actor: a loop on its own thread that owns its algorithm (vector env and policy
 /// copy), swaps in new weights from its mailbox between fragments, and hands each fragment to its sender.
-/// Acting never waits for weights except before the first version and, in sync mode, for a version newer than
-/// the one the last fragment was pushed with. A fault ends the incarnation; the supervisor decides what next.
+/// Acting never waits for weights except before the first version and, with a pipeline depth D: D = 1 (sync mode)
+/// waits after each fragment for a version newer than the one it was pushed with; D ≥ 2 lets fragment k (counted
+/// from 0 in this incarnation, whose first fragment used version v₀) use no version older than v₀ + k − (D − 1).
+/// With one actor and one update per fragment, D = 2 is the asynchronous schedule where fragment i + 1 is generated
+/// while the learner trains on fragment i and never further ahead; a version that arrives late does not lose the
+/// overlap, as the bound is counted, not chained. A fault ends the incarnation; the supervisor decides what next.
 /// </summary>
 internal sealed class RolloutActor
 {
     private readonly ActorSlot _slot;
     private readonly Func<IActorAlgorithm> _createAlgorithm;
     private readonly Func<PolicyWeights?> _currentWeights;
-    private readonly bool _sync;
+    private readonly int _pipelineDepth;
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private volatile bool _progressed;
 
-    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, bool sync,
+    /// <param name="pipelineDepth">0: never wait for new weights; D ≥ 1: see the class summary.</param>
+    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, int pipelineDepth,
         ActorInstrumentation instrumentation, ILogger logger)
     {
         _slot = slot;
         _createAlgorithm = createAlgorithm;
         _currentWeights = currentWeights;
-        _sync = sync;
+        _pipelineDepth = pipelineDepth;
         _instrumentation = instrumentation;
         _logger = logger;
     }
@@ -72,11 +77,14 @@ internal sealed class RolloutActor
         PolicyWeights? applied = null;
         if (_currentWeights() is { } current) applied = Apply(algorithm.Policy, current, applied);
         long pushedWith = 0; // Sequence of the weights the last fragment was pushed with
+        long firstVersion = -1, pushed = 0; // the pipeline's count: version of fragment 0, fragments pushed
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!DrainMailbox(algorithm.Policy, ref applied)) return;
-            bool mustWait = applied is null || (_sync && applied.Sequence <= pushedWith);
+            bool mustWait = applied is null
+                || (_pipelineDepth == 1 && applied.Sequence <= pushedWith)
+                || (_pipelineDepth > 1 && firstVersion >= 0 && applied.Version < firstVersion + pushed - (_pipelineDepth - 1));
             if (mustWait)
             {
                 if (!WaitForMail(cancellationToken)) return;
@@ -99,6 +107,8 @@ internal sealed class RolloutActor
 
             _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // blocks while the window is full
             pushedWith = applied.Sequence;
+            if (firstVersion < 0) firstVersion = applied.Version;
+            pushed++;
             _progressed = true;
         }
     }

@@ -1,5 +1,6 @@
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -16,6 +17,9 @@ public static class ActorAlgorithms
         [PpoRunSpec.Algorithm] = static (spec, settings) => new PpoActorAlgorithm(spec, settings),
         [DqnRunSpec.Algorithm] = static (spec, settings) => new DqnActorAlgorithm(spec, settings),
         [HerLearnerAlgorithm.AlgorithmName] = static (spec, settings) => new HerActorAlgorithm(spec, settings),
+        [Dpo.DpoObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
+        [PpoLm.PpoLmObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
+        [Rloo.RlooObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
     };
 
     /// <summary>Algorithms actors can run.</summary>

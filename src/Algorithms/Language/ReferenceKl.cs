@@ -12,7 +12,7 @@ public static class ReferenceKl
 {
     /// <summary>The estimate over the first <paramref name="prompts"/> held-out prompts, <paramref name="samplesPerPrompt"/> samples each.</summary>
     public static double Estimate(TinyGpt policy, TinyGpt reference, ILanguageTask task, float temperature, Generator rng,
-        int prompts = 250, int samplesPerPrompt = 2)
+        int prompts = 128, int samplesPerPrompt = 2)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(reference);

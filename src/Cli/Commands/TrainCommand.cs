@@ -29,7 +29,9 @@ internal static class TrainCommand
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
-            int actorCount = s.Get(actors), envsPerActor = s.Get(envs);
+            // Language tasks: one actor generates on one core while the learner trains on the other.
+            bool language = AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(s.Get(learner.Algo));
+            int actorCount = language && !s.IsSet(actors) ? 1 : s.Get(actors), envsPerActor = s.Get(envs);
             if (actorCount < 1 || envsPerActor < 1) throw new CliUsageException("--actors and --envs-per-actor must be at least 1.");
             // Learner and actors share two cores: one BLAS thread each keeps them from fighting.
             Gemm.SetThreads(1);

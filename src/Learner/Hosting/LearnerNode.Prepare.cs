@@ -113,6 +113,14 @@ public sealed partial class LearnerNode
         };
         if (_algorithm.Name == Algorithms.Dqn.DqnRunSpec.Algorithm) config["dqn"] = JsonSerializer.SerializeToNode(o.Dqn, LearnerJsonContext.Default.DqnOptions);
         if (_algorithm.Name == Algorithms.Her.HerLearnerAlgorithm.AlgorithmName) config["her"] = JsonSerializer.SerializeToNode(o.Her, LearnerJsonContext.Default.HerOptions);
+        if (Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(_algorithm.Name))
+        {
+            var lm = JsonSerializer.SerializeToNode(o.Language, LearnerJsonContext.Default.LanguageRlOptions)!.AsObject();
+            lm["k"] = o.Language.KFor(_algorithm.Name);
+            lm["beta"] = o.Language.BetaFor(_algorithm.Name);
+            config["lm"] = lm;
+            config["target_score"] = o.TargetScore;
+        }
         foreach (var (key, value) in o.AdditionalConfig ?? [])
             config[key] = value?.DeepClone();
         return config;

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -70,6 +71,15 @@ public sealed record LearnerNodeOptions
     /// <summary>DQN + HER hyper-parameters.</summary>
     public HerOptions Her { get; init; } = new();
 
+    /// <summary>Online DPO, PPO-LM and RLOO settings (the language tasks).</summary>
+    public LanguageRlOptions Language { get; init; } = new();
+
+    /// <summary>
+    /// A score that counts as solving the task (language tasks, whose score is logged every few updates): the run is
+    /// solved when the logged <c>score</c> reaches it, and stops there unless <see cref="NoEarlyStop"/>. Null: none.
+    /// </summary>
+    public double? TargetScore { get; init; }
+
     /// <summary>Batches each PushSamples stream may have un-acknowledged at first.</summary>
     public uint InitialCredits { get; init; } = 4;
 
@@ -122,6 +132,9 @@ public sealed record LearnerNodeOptions
         ArgumentNullException.ThrowIfNull(EnvArgs);
         if (Algorithm.Equals("dqn", StringComparison.OrdinalIgnoreCase)) Dqn.Validate();
         if (Algorithm.Equals("her", StringComparison.OrdinalIgnoreCase)) Her.Validate();
+        ArgumentNullException.ThrowIfNull(Language);
+        if (LanguageObjectives.IsLanguageAlgorithm(Algorithm)) Language.Validate(Algorithm.ToLowerInvariant());
+        if (TargetScore is { } target && !double.IsFinite(target)) throw new ArgumentException($"The target score must be finite, got {target}.");
         ListenAddress.Parse(Listen);
         if (ListenAddress.IsTls(Listen) != TlsCertificate is not null)
             throw new ArgumentException(TlsCertificate is null

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 
 namespace AsyncRL.Learner;
@@ -10,5 +11,6 @@ namespace AsyncRL.Learner;
 [JsonSerializable(typeof(PpoOptions))]
 [JsonSerializable(typeof(DqnOptions))]
 [JsonSerializable(typeof(HerOptions))]
+[JsonSerializable(typeof(LanguageRlOptions))]
 [JsonSerializable(typeof(double[]))]
 internal sealed partial class LearnerJsonContext : JsonSerializerContext;

@@ -51,6 +51,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
                 if (FinishReason() is { } reason) return reason;
                 while (_rt.Algorithm.ReadyToUpdate) Update();
                 PublishSnapshot();
+                if (FinishReason() is { } afterUpdate) return afterUpdate;
             }
         }
     }
@@ -126,6 +127,8 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         double seconds = _rt.Time.GetElapsedTime(start).TotalSeconds;
         progress.Updates++;
         progress.AddStaleness(result.Staleness, result.Rows);
+        if (_rt.Options.TargetScore is { } target && result.Metrics.TryGetValue("score", out double score) && score >= target)
+            progress.MarkSolved(_rt.Clock.Seconds);
 
         foreach (var batch in result.Consumed)
         {

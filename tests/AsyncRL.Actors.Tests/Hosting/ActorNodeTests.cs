@@ -142,6 +142,30 @@ public sealed class ActorNodeTests
     }
 
     [Fact]
+    public async Task RunAsync_PipelineDepthTwo_GeneratesOneFragmentAheadAndNoFurther()
+    {
+        // Arrange: a run spec asking for the asynchronous pipeline (the language algorithms' default)
+        var spec = TestRuns.Spec();
+        spec.Acting.Fields["pipeline_depth"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(2);
+        var learner = new FakeLearner(spec);
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address));
+
+        // Act: as a learner does, publish version k only once fragment k has arrived (k ≥ 1 after the first update)
+        var versions = new List<long>();
+        for (long k = 0; k < 5; k++)
+        {
+            versions.Add((await learner.NextAsync()).Batch.PolicyVersion);
+            if (k >= 1) learner.Publish(k);
+        }
+
+        // Assert: fragment 1 goes ahead with v0 (overlapping the first update); every later one waits for its version,
+        // so each is exactly one update old when trained — an actor running free would repeat v0.
+        Assert.Equal([0L, 0L, 1L, 2L, 3L], versions);
+    }
+
+    [Fact]
     public async Task RunAsync_SyncWithLag_IsRefused()
     {
         // Arrange
