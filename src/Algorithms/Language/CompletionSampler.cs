@@ -23,9 +23,10 @@ public sealed class CompletionSampler
 
     /// <summary>
     /// Completes each of <paramref name="rows"/> prompts ([rows, Tp] ids) with at most <paramref name="length"/>
-    /// tokens sampled at <paramref name="temperature"/> (0: greedy).
+    /// tokens sampled at <paramref name="temperature"/> (0: greedy). With <paramref name="stopAtEos"/> false every row
+    /// gets exactly <paramref name="length"/> tokens, EOS or not (fixed work, for benchmarks).
     /// </summary>
-    public Completions Generate(ReadOnlySpan<int> prompts, int rows, int length, float temperature, Generator rng)
+    public Completions Generate(ReadOnlySpan<int> prompts, int rows, int length, float temperature, Generator rng, bool stopAtEos = true)
     {
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
@@ -59,7 +60,7 @@ public sealed class CompletionSampler
                 logProbs[r * length + step] = logProb;
                 lengths[r] = step + 1;
                 next[r] = id;
-                if (id == Vocabulary.Eos) { done[r] = true; open--; }
+                if (id == Vocabulary.Eos && stopAtEos) { done[r] = true; open--; }
             }
         }
         return new Completions(rows, length, tokens, lengths, logProbs);

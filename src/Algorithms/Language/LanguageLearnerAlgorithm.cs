@@ -108,8 +108,11 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
         metrics["train_tokens_per_s"] = seconds > 0 ? tokens / seconds : double.NaN;
         if (_options.ScoreEvery > 0 && _learner.Updates % _options.ScoreEvery == 0)
         {
+            long evaluation = _time.GetTimestamp();
             metrics["score"] = Score() ?? double.NaN;
             metrics["kl_to_reference"] = KlToReference();
+            // What the held-out evaluation cost the learner, so time-to-score can leave it out (it would run offline).
+            metrics["eval_s"] = _time.GetElapsedTime(evaluation).TotalSeconds;
         }
         return new LearnerUpdateResult(metrics, update.Staleness, batch.Rows, 0, [batch]);
     }

@@ -38,6 +38,7 @@ internal static class NodeFactory
         Beta = s.Get(a.Beta),
         SftCache = s.Get(a.SftCache),
         ScoreEvery = s.Get(a.ScoreEvery),
+        CompletionsPerBatch = s.Get(a.CompletionsPerBatch),
     };
 
     /// <summary>Completions a language run generates when <c>--steps</c> is not given: 300 updates of 64.</summary>
@@ -101,13 +102,14 @@ internal sealed class LearnerArgs
     public Option<string?> SftCache { get; } = new("--sft-cache") { Description = "Language tasks: reuse the SFT (and proxy reward) models cached in DIR for the same task, seed and settings, or cache them there." };
     public Option<double?> TargetScore { get; } = new("--target-score") { Description = "Language tasks: solved once the held-out score logged every --score-every updates reaches this; the run stops there unless --no-early-stop." };
     public Option<int> ScoreEvery { get; } = new("--score-every") { Description = "Language tasks: log the held-out score and KL to the SFT model every N updates.", DefaultValueFactory = _ => 10 };
+    public Option<int> CompletionsPerBatch { get; } = new("--completions-per-batch") { Description = "Language tasks: completions per mini-batch (and update), K per prompt.", DefaultValueFactory = _ => 64 };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
     public void AddTo(System.CommandLine.Command command)
     {
         foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay,
-                     K, Beta, SftCache, TargetScore, ScoreEvery })
+                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch })
             command.Options.Add(option);
     }
 
