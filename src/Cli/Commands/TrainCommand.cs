@@ -47,6 +47,8 @@ internal static class TrainCommand
             };
             // OTLP export when the standard OTEL_* variables ask for it: one trace from rollout to update.
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
+            if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(learnerOptions.Algorithm))
+                await Console.Out.WriteLineAsync($"preparing the SFT model for {learnerOptions.Algorithm} on {learnerOptions.Env} (seed {learnerOptions.Seed})").ConfigureAwait(false);
             await using var node = new LearnerNode(learnerOptions);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));

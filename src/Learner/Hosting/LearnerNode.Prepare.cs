@@ -71,6 +71,8 @@ public sealed partial class LearnerNode
     {
         var spec = _algorithm.CreateRunSpec(_options.Seed, _options.Lag);
         spec.WeightsEncoding = _options.WeightsEncoding;
+        // An actor pipeline counts one new version per fragment; publishing every N updates would leave it waiting.
+        if (_options.PublishEvery > 1) spec.Acting?.Fields.Remove("pipeline_depth");
         return spec;
     }
 
