@@ -7,7 +7,7 @@ without the periodic held-out evaluation (`eval_s` in metrics.jsonl: the paper e
 speed-up = sync time / async time.
 
 Run (after `dotnet build src/Cli -c Release`), on a machine with nothing else running:
-    python3 bench/lm/async_vs_sync.py --algo dpo --env arith --k 4 --target 0.8 --seeds 1,2,3
+    python3 bench/lm/async_vs_sync.py --algo dpo --env arith --k 2 --target 0.85 --seeds 1,2,3
 """
 import argparse
 import json
@@ -42,9 +42,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--algo", default="dpo")
     p.add_argument("--env", default="arith")
-    p.add_argument("--k", type=int, default=4)
+    p.add_argument("--k", type=int, default=2)
     p.add_argument("--batch", type=int, default=64, help="completions per mini-batch")
-    p.add_argument("--target", type=float, default=0.8)
+    p.add_argument("--target", type=float, default=0.85)
     p.add_argument("--score-every", type=int, default=5)
     p.add_argument("--max-steps", type=int, default=64 * 1000)
     p.add_argument("--seeds", default="1,2,3")

@@ -8,7 +8,7 @@ namespace AsyncRL.Algorithms.Language;
 /// <param name="LearningRate">AdamW's rate (the policy and any value model).</param>
 /// <param name="Temperature">The sampling temperature every log-probability is taken at (behaviour, policy, reference).</param>
 /// <param name="MaxGradNorm">Gradients are clipped to this global norm.</param>
-public sealed record LanguageLearnerSettings(float LearningRate = 3e-4f, float Temperature = 0.7f, float MaxGradNorm = 1f);
+public sealed record LanguageLearnerSettings(float LearningRate = 1e-4f, float Temperature = 0.7f, float MaxGradNorm = 1f);
 
 /// <summary>What one update did: the objective's diagnostics and the shared ones, and the rows' staleness.</summary>
 public sealed record LanguageUpdate(IReadOnlyDictionary<string, double> Metrics, StalenessSummary Staleness, int RowsTrained);

@@ -21,7 +21,7 @@ public sealed record LanguageRlOptions
     public float? Beta { get; init; }
 
     /// <summary>AdamW's learning rate.</summary>
-    public float LearningRate { get; init; } = 3e-4f;
+    public float LearningRate { get; init; } = 1e-4f;
 
     /// <summary>Sampling temperature of the actors (and of every log-probability the learner takes).</summary>
     public float Temperature { get; init; } = 0.7f;
