@@ -15,7 +15,8 @@ namespace AsyncRL.Actors.Rollout;
 /// from 0 in this incarnation, whose first fragment used version v₀) use no version older than v₀ + k − (D − 1).
 /// With one actor and one update per fragment, D = 2 is the asynchronous schedule where fragment i + 1 is generated
 /// while the learner trains on fragment i and never further ahead; a version that arrives late does not lose the
-/// overlap, as the bound is counted, not chained. A fault ends the incarnation; the supervisor decides what next.
+/// overlap, as the bound is counted, not chained. Fragments the learner rejected trained nothing and are not counted.
+/// A fault ends the incarnation; the supervisor decides what next.
 /// </summary>
 internal sealed class RolloutActor
 {
@@ -78,13 +79,15 @@ internal sealed class RolloutActor
         if (_currentWeights() is { } current) applied = Apply(algorithm.Policy, current, applied);
         long pushedWith = 0; // Sequence of the weights the last fragment was pushed with
         long firstVersion = -1, pushed = 0; // the pipeline's count: version of fragment 0, fragments pushed
+        long rejectedBefore = _slot.Sender.Rejected; // the sender outlives incarnations: count this one's rejections only
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!DrainMailbox(algorithm.Policy, ref applied)) return;
             bool mustWait = applied is null
                 || (_pipelineDepth == 1 && applied.Sequence <= pushedWith)
-                || (_pipelineDepth > 1 && firstVersion >= 0 && applied.Version < firstVersion + pushed - (_pipelineDepth - 1));
+                || (_pipelineDepth > 1 && firstVersion >= 0
+                    && applied.Version < firstVersion + pushed - (_slot.Sender.Rejected - rejectedBefore) - (_pipelineDepth - 1));
             if (mustWait)
             {
                 if (!WaitForMail(cancellationToken)) return;

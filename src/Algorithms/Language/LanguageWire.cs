@@ -109,7 +109,7 @@ public static class LanguageWire
             int count = end - start;
             if (count != k)
             {
-                throw new ArgumentException(count < k && k == 2 && algorithm == "dpo"
+                throw new ArgumentException(count < k && k == 2 && algorithm == Dpo.DpoObjective.AlgorithmName
                     ? $"group {id} has {count} completion (row {start}): dpo needs 2 per prompt, a chosen and a rejected one"
                     : $"group {id} has {count} completions (rows {start}..{end - 1}): {algorithm} takes K = {k} per prompt");
             }
