@@ -1,6 +1,7 @@
 using AsyncRL.Environments.Classic;
 using AsyncRL.Environments.Goals;
 using AsyncRL.Environments.Particles;
+using AsyncRL.Environments.Language;
 
 namespace AsyncRL.Environments;
 
@@ -62,10 +63,14 @@ public static class EnvRegistry
 
     /// <summary>
     /// The spec of an id with environment arguments (<c>--env-arg key=value</c>): <c>bitflip</c> takes
-    /// <c>n</c>; the other tasks take none. Throws with the reason when the arguments do not fit.
+    /// <c>n</c>; the other tasks take none. Throws with the reason when the arguments do not fit. The language
+    /// tasks (<see cref="LanguageTasks"/>) have a spec too, though no environment to step.
     /// </summary>
     public static EnvSpec SpecOf(string id, IReadOnlyDictionary<string, string>? args) =>
-        IsBitFlip(id) ? BitFlip.SpecFor(BitFlip.ParseBits(args)) : IsMultiAgent(id) ? MultiAgentSpecOf(id, args).ToEnvSpec() : NoArgs(id, args).Spec;
+        IsBitFlip(id) ? BitFlip.SpecFor(BitFlip.ParseBits(args))
+        : IsMultiAgent(id) ? MultiAgentSpecOf(id, args).ToEnvSpec()
+        : LanguageTasks.IsLanguageTask(id) ? LanguageTasks.SpecOf(id, args)
+        : NoArgs(id, args).Spec;
 
     /// <summary>One environment with arguments, seeded by <paramref name="rng"/>.</summary>
     public static IEnvironment Create(string id, IReadOnlyDictionary<string, string>? args, Generator rng) =>
@@ -97,8 +102,11 @@ public static class EnvRegistry
         if (Entries.TryGetValue(id ?? "", out var e)) return e;
         if (IsMultiAgent(id))
             throw new ArgumentException($"Environment '{id}' is multi-agent ({ParticleScenarios.SpecOf(id!).AgentCount} agents): it runs with a multi-agent algorithm (maddpg).", nameof(id));
+        if (LanguageTasks.IsLanguageTask(id))
+            throw new ArgumentException($"'{id}' is a language task: it has no environment to step (train it with dpo, ppo-lm or rloo).", nameof(id));
         throw new ArgumentException(UnknownMessage(id), nameof(id));
     }
 
-    private static string UnknownMessage(string? id) => $"Unknown environment '{id}'. Known: {string.Join(", ", Ids.Order(StringComparer.Ordinal))}.";
+    private static string UnknownMessage(string? id) =>
+        $"Unknown environment '{id}'. Known: {string.Join(", ", Ids.Order(StringComparer.Ordinal))}, and the language tasks {string.Join(", ", LanguageTasks.Ids)}.";
 }

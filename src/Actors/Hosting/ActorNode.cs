@@ -135,7 +135,7 @@ public sealed class ActorNode
         var supervisor = new ActorSupervisor(slots,
             (slot, incarnation) => new RolloutActor(slot,
                 () => _options.AlgorithmFactory(spec, new ActorAlgorithmSettings(slot.ActorId, ActorSeed.Derive(spec.Seed, slot.ActorId, incarnation), _options.EnvsPerActor)),
-                () => weights.Current, fragmentsPerVersion, _instrumentation, _logger),
+                () => weights.Current, fragmentsPerVersion, fragmentsPerVersion > 0 ? 0 : PipelineDepth(spec, lag), _instrumentation, _logger),
             _options.Restart, _options.TimeProvider, _instrumentation, _logger);
 
         List<Task> components = [weights.RunAsync(registration.LatestPolicyVersion, stop.Token), .. slots.Select(s => s.Sender.RunAsync(stop.Token))];
@@ -182,5 +182,16 @@ public sealed class ActorNode
         {
             // Observed (and rethrown) by RunSessionAsync after every component stopped.
         }
+    }
+
+    /// <summary>
+    /// Sync mode waits for a new version after every fragment (depth 1); otherwise a run spec may ask for a pipeline
+    /// (<c>acting.pipeline_depth</c>, the language algorithms' asynchronous schedule) when acting with the newest version.
+    /// </summary>
+    /// <summary>The run spec's pipeline depth for free-running actors (0: none; N-mode and sync wait their own way).</summary>
+    private static int PipelineDepth(RunSpec spec, uint lag)
+    {
+        if (lag > 0 || spec.Acting is null || !spec.Acting.Fields.TryGetValue("pipeline_depth", out var depth)) return 0;
+        return depth.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NumberValue ? Math.Max(0, (int)depth.NumberValue) : 0;
     }
 }

@@ -10,9 +10,17 @@ namespace AsyncRL.Actors.Rollout;
 /// <summary>
 /// One incarnation of a rollout actor: a loop on its own thread that owns its algorithm (vector env and policy
 /// copy), swaps in new weights from its mailbox between fragments, and hands each fragment to its sender.
-/// Acting never waits for weights except before the first version and, with N fragments per version (<c>--n N</c>,
-/// <c>--sync</c> is N = 1), after the N-th fragment pushed with one version, for a newer one. A fault ends the
-/// incarnation; the supervisor decides what next.
+/// Acting never waits for weights except before the first version and in two schedules:
+/// <list type="bullet">
+/// <item>N fragments per version (<c>--n N</c>; <c>--sync</c> is N = 1): after the N-th fragment pushed with one
+/// version, wait for a newer one.</item>
+/// <item>Free-running with a pipeline depth D ≥ 2: fragment k (counted from 0 in this incarnation, whose first
+/// fragment used version v₀) uses no version older than v₀ + k − (D − 1). With one actor and one update per
+/// fragment, D = 2 is the asynchronous schedule where fragment i + 1 is generated while the learner trains on
+/// fragment i and never further ahead; a version that arrives late does not lose the overlap, as the bound is
+/// counted, not chained. Fragments the learner rejected trained nothing and are not counted.</item>
+/// </list>
+/// A fault ends the incarnation; the supervisor decides what next.
 /// </summary>
 internal sealed class RolloutActor
 {
@@ -20,12 +28,14 @@ internal sealed class RolloutActor
     private readonly Func<IActorAlgorithm> _createAlgorithm;
     private readonly Func<PolicyWeights?> _currentWeights;
     private readonly int _fragmentsPerVersion;
+    private readonly int _pipelineDepth;
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private volatile bool _progressed;
 
     /// <param name="fragmentsPerVersion">Fragments generated with one version before waiting for a newer one; 0: never wait.</param>
-    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, int fragmentsPerVersion,
+    /// <param name="pipelineDepth">For free-running actors (<paramref name="fragmentsPerVersion"/> 0): 0 or 1 never waits; D ≥ 2: see the class summary.</param>
+    public RolloutActor(ActorSlot slot, Func<IActorAlgorithm> createAlgorithm, Func<PolicyWeights?> currentWeights, int fragmentsPerVersion, int pipelineDepth,
         ActorInstrumentation instrumentation, ILogger logger)
     {
         _slot = slot;
@@ -33,6 +43,8 @@ internal sealed class RolloutActor
         _currentWeights = currentWeights;
         ArgumentOutOfRangeException.ThrowIfNegative(fragmentsPerVersion);
         _fragmentsPerVersion = fragmentsPerVersion;
+        ArgumentOutOfRangeException.ThrowIfNegative(pipelineDepth);
+        _pipelineDepth = pipelineDepth;
         _instrumentation = instrumentation;
         _logger = logger;
     }
@@ -76,11 +88,16 @@ internal sealed class RolloutActor
         if (_currentWeights() is { } current) applied = Apply(algorithm.Policy, current, applied);
         long pushedWith = 0; // Sequence of the weights the last fragment was pushed with
         int pushedWithCount = 0; // Fragments pushed with that sequence
+        long firstVersion = -1, pushed = 0; // the pipeline's count: version of fragment 0, fragments pushed
+        long rejectedBefore = _slot.Sender.Rejected; // the sender outlives incarnations: count this one's rejections only
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!DrainMailbox(algorithm.Policy, ref applied)) return;
-            bool mustWait = applied is null || MustWaitForNewer(applied.Sequence, pushedWith, pushedWithCount, _fragmentsPerVersion);
+            bool mustWait = applied is null
+                || MustWaitForNewer(applied.Sequence, pushedWith, pushedWithCount, _fragmentsPerVersion)
+                || (_fragmentsPerVersion == 0 && _pipelineDepth > 1 && firstVersion >= 0
+                    && applied.Version < firstVersion + pushed - (_slot.Sender.Rejected - rejectedBefore) - (_pipelineDepth - 1));
             if (mustWait)
             {
                 if (!WaitForMail(cancellationToken)) return;
@@ -104,6 +121,8 @@ internal sealed class RolloutActor
             _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // blocks while the window is full
             pushedWithCount = applied.Sequence == pushedWith ? pushedWithCount + 1 : 1;
             pushedWith = applied.Sequence;
+            if (firstVersion < 0) firstVersion = applied.Version;
+            pushed++;
             _progressed = true;
         }
     }

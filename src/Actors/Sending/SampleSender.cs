@@ -33,6 +33,7 @@ internal sealed class SampleSender
     private Registration _registration;
     private ulong _lastSeq;
     private long _credits;
+    private long _rejected;
     private ulong _sentUpTo;
     private bool _progressed;
 
@@ -60,6 +61,9 @@ internal sealed class SampleSender
     public string ActorId => _actorId;
 
     /// <summary>The last seq handed out (0 before the first batch).</summary>
+    /// <summary>Batches the learner rejected (they never trained anything).</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
     public ulong LastSeq
     {
         get { lock (_gate) return _lastSeq; }
@@ -251,6 +255,7 @@ internal sealed class SampleSender
                 break;
             default:
                 // Never sent again: the learner found it invalid, and it would be again.
+                Interlocked.Increment(ref _rejected);
                 answered.EndPush("rejected", error: true);
                 _instrumentation.BatchAnswered(BatchOutcome.Rejected);
                 ActorLog.BatchRejected(_logger, _actorId, ack.Seq, ack.Code, ack.Reason);

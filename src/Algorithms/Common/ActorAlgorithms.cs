@@ -1,6 +1,7 @@
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Maddpg;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -18,6 +19,9 @@ public static class ActorAlgorithms
         [DqnRunSpec.Algorithm] = static (spec, settings) => new DqnActorAlgorithm(spec, settings),
         [HerLearnerAlgorithm.AlgorithmName] = static (spec, settings) => new HerActorAlgorithm(spec, settings),
         [MaddpgRunSpec.Algorithm] = static (spec, settings) => new MaddpgActorAlgorithm(spec, settings),
+        [Dpo.DpoObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
+        [PpoLm.PpoLmObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
+        [Rloo.RlooObjective.AlgorithmName] = static (spec, settings) => new LanguageActorAlgorithm(spec, settings),
     };
 
     /// <summary>Algorithms actors can run.</summary>

@@ -7,9 +7,9 @@ internal static class CommonOptions
 {
     public static Option<string?> Config() => new("--config") { Description = "JSON file with defaults for any option (flags and ASYNCRL_* variables win)." };
 
-    public static Option<string> Algo() => new("--algo") { Description = "Algorithm: ppo, dqn, her, maddpg.", DefaultValueFactory = _ => "ppo" };
+    public static Option<string> Algo() => new("--algo") { Description = "Algorithm: ppo, dqn, her, maddpg; dpo, ppo-lm, rloo for the language tasks.", DefaultValueFactory = _ => "ppo" };
 
-    public static Option<string> Env() => new("--env") { Description = "Environment id: cartpole, acrobot, bitflip (--env-arg n=15); multi-agent (maddpg): simple_spread, simple_adversary, simple_tag.", DefaultValueFactory = _ => "cartpole" };
+    public static Option<string> Env() => new("--env") { Description = "Environment id: cartpole, acrobot, bitflip (--env-arg n=15); multi-agent (maddpg): simple_spread, simple_adversary, simple_tag; language tasks arith, gold-rm.", DefaultValueFactory = _ => "cartpole" };
 
     public static Option<string[]> EnvArg() => new("--env-arg") { Description = "Environment argument key=value (repeatable).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
 
@@ -17,11 +17,11 @@ internal static class CommonOptions
 
     public static Option<string> Out(string fallback) => new("--out") { Description = "Run directory (config.json, metrics.jsonl, summary.json, checkpoints/).", DefaultValueFactory = _ => fallback };
 
-    public static Option<int> Actors() => new("--actors") { Description = "Rollout actors in this node.", DefaultValueFactory = _ => 2 };
+    public static Option<int> Actors() => new("--actors") { Description = "Rollout actors in this node (default 2; 1 for the language tasks).", DefaultValueFactory = _ => 2 };
 
     public static Option<int> EnvsPerActor() => new("--envs-per-actor") { Description = "Environments each actor steps together.", DefaultValueFactory = _ => 8 };
 
-    public static Option<long> Steps() => new("--steps") { Description = "Environment-step budget.", DefaultValueFactory = _ => 500_000L };
+    public static Option<long> Steps() => new("--steps") { Description = "Environment-step budget (language tasks: completions generated; default 19200 there).", DefaultValueFactory = _ => 500_000L };
 
     public static Option<int> Lag() => new("--lag") { Description = "Actors act with the policy exactly N versions behind the newest.", DefaultValueFactory = _ => 0 };
 

@@ -31,6 +31,11 @@ internal static class EvalCommand
             var problems = new List<string>();
             var latest = new CheckpointStore(Path.Combine(runDir, "checkpoints")).TryLoadLatest(problems)
                 ?? throw new CliUsageException($"no verified checkpoint under {runDir}/checkpoints{(problems.Count > 0 ? ": " + string.Join("; ", problems) : "")}.");
+            if (LanguageEvaluation.TryScore(Path.Combine(runDir, "config.json"), latest) is { } languageResult)
+            {
+                Console.Out.WriteLine(languageResult);
+                return Task.FromResult(0);
+            }
             if (s.Get(episodes) < 1) throw new CliUsageException("--episodes must be at least 1.");
             if (MaddpgRun(Path.Combine(runDir, "config.json")) is { } maddpgHidden)
             {

@@ -40,6 +40,8 @@ internal static class LearnerCommand
                 TlsCertificate = TlsFiles.ServerCertificate(s.Get(tlsCert), s.Get(tlsKey)),
             };
             using var telemetry = LearnerTelemetry.Configure();
+            if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))
+                await Console.Out.WriteLineAsync($"preparing the SFT model for {options.Algorithm} on {options.Env} (seed {options.Seed})").ConfigureAwait(false);
             await using var node = new LearnerNode(options);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);

@@ -3,6 +3,7 @@ using AsyncRL.Actors;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Maddpg;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Learner;
@@ -38,6 +39,19 @@ internal static class NodeFactory
     /// <summary>DQN + HER settings for the CLI.</summary>
     public static HerOptions Her(string strategy, int k) => new() { Strategy = HerRelabel.Parse(strategy), K = k };
 
+    /// <summary>The language algorithms' settings from the CLI (defaults in <see cref="LanguageRlOptions"/>).</summary>
+    public static LanguageRlOptions Language(SettingSource s, LearnerArgs a) => new()
+    {
+        K = s.Get(a.K),
+        Beta = s.Get(a.Beta),
+        SftCache = s.Get(a.SftCache),
+        ScoreEvery = s.Get(a.ScoreEvery),
+        CompletionsPerBatch = s.Get(a.CompletionsPerBatch),
+    };
+
+    /// <summary>Completions a language run generates when <c>--steps</c> is not given: 300 updates of 64.</summary>
+    public const long LanguageDefaultSteps = 19_200;
+
     public static LearnerNodeOptions Learner(SettingSource s, LearnerArgs a, string listen, int? healthPort, int rowsPerUpdate) => new()
     {
         Listen = listen,
@@ -46,7 +60,7 @@ internal static class NodeFactory
         Env = s.Get(a.Env),
         Seed = s.Get(a.Seed),
         OutDir = s.Get(a.Out),
-        Steps = s.Get(a.Steps),
+        Steps = !s.IsSet(a.Steps) && LanguageObjectives.IsLanguageAlgorithm(s.Get(a.Algo)) ? LanguageDefaultSteps : s.Get(a.Steps),
         Lag = checked((uint)Math.Max(0, s.Get(a.Lag))),
         OffPolicyN = s.Get(a.N),
         MaxStaleness = s.Get(a.MaxStaleness) is var k and >= 0 ? (uint)k : 0,
@@ -57,6 +71,8 @@ internal static class NodeFactory
         Dqn = Dqn(s.Get(a.CheckpointReplay)),
         Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK)),
         Maddpg = Maddpg(s.Get(a.CheckpointReplay)),
+        Language = Language(s, a),
+        TargetScore = s.Get(a.TargetScore),
         // Little buffering between actors and learner: every queued batch is a version of staleness.
         InitialCredits = 1,
         IngestQueueCapacity = 2,
@@ -93,12 +109,19 @@ internal sealed class LearnerArgs
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };
     public Option<int> HerK { get; } = new("--her-k") { Description = "HER: relabelled transitions per original one.", DefaultValueFactory = _ => 4 };
     public Option<bool> CheckpointReplay { get; } = new("--checkpoint-replay") { Description = "DQN, MADDPG: keep the replay buffer in checkpoints; a restarted learner resumes with it." };
+    public Option<int?> K { get; } = new("--k") { Description = "Language tasks: completions per prompt (dpo 2 — best and worst of K form the pair; rloo 2; ppo-lm 1)." };
+    public Option<float?> Beta { get; } = new("--beta") { Description = "Language tasks: KL strength β (dpo 0.1; ppo-lm and rloo 0.05, in the reward)." };
+    public Option<string?> SftCache { get; } = new("--sft-cache") { Description = "Language tasks: reuse the SFT (and proxy reward) models cached in DIR for the same task, seed and settings, or cache them there." };
+    public Option<double?> TargetScore { get; } = new("--target-score") { Description = "Language tasks: solved once the held-out score logged every --score-every updates reaches this; the run stops there unless --no-early-stop." };
+    public Option<int> ScoreEvery { get; } = new("--score-every") { Description = "Language tasks: log the held-out score and KL to the SFT model every N updates.", DefaultValueFactory = _ => 10 };
+    public Option<int> CompletionsPerBatch { get; } = new("--completions-per-batch") { Description = "Language tasks: completions per mini-batch (and update), K per prompt.", DefaultValueFactory = _ => 64 };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay })
+        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay,
+                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch })
             command.Options.Add(option);
     }
 
@@ -106,7 +129,10 @@ internal sealed class LearnerArgs
     public void Check(SettingSource s)
     {
         CheckN(s.Get(N), s.Get(Lag));
-        CheckRun(s.Get(Algo), s.Get(Env), ParseEnvArgs(s));
+        string algo = s.Get(Algo), env = s.Get(Env);
+        var args = ParseEnvArgs(s);
+        CheckRun(algo, env, args);
+        if (LanguageObjectives.IsLanguageAlgorithm(algo)) CheckLanguage(s, algo.ToLowerInvariant(), env, args);
         try
         {
             NodeFactory.Her(s.Get(HerStrategy), s.Get(HerK)).Validate();
@@ -120,9 +146,23 @@ internal sealed class LearnerArgs
     /// <summary>The algorithm is one this build runs, on an environment it can run with these arguments (for train, learner and sweep).</summary>
     public static void CheckRun(string algo, string env, IReadOnlyDictionary<string, string> args)
     {
-        string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm];
+        string[] known = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm, .. LanguageObjectives.Names];
         if (!known.Contains(algo, StringComparer.OrdinalIgnoreCase))
-            throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)} (the language-model algorithms are not implemented yet).");
+            throw new CliUsageException($"--algo {algo}: this build runs {string.Join(", ", known)}.");
+        if (LanguageObjectives.IsLanguageAlgorithm(algo))
+        {
+            if (!AsyncRL.Environments.Language.LanguageTasks.IsLanguageTask(env))
+                throw new CliUsageException($"--algo {algo} trains the language tasks ({string.Join(", ", AsyncRL.Environments.Language.LanguageTasks.Ids)}), not '{env}'.");
+            try
+            {
+                AsyncRL.Environments.Language.LanguageTasks.SpecOf(env, args);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException($"--env {env}: {e.Message}");
+            }
+            return;
+        }
         if (CheckMultiAgent(algo, env, args)) return;
         if (args.Count > 0 && string.Equals(algo, PpoRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException("--env-arg: ppo runs its environments without arguments.");
@@ -179,6 +219,20 @@ internal sealed class LearnerArgs
         }
         if (!maddpg) throw new CliUsageException($"--env {spec.Id} is a multi-agent task ({spec.AgentCount} agents): run it with --algo maddpg.");
         return true;
+    }
+
+    /// <summary>The language options (K, β, target score) fit the algorithm; the task itself is checked by <see cref="CheckRun"/>.</summary>
+    private void CheckLanguage(SettingSource s, string algo, string env, IReadOnlyDictionary<string, string> args)
+    {
+        try
+        {
+            NodeFactory.Language(s, this).Validate(algo);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--env {env} / --k / --beta: {e.Message}");
+        }
+        if (s.Get(TargetScore) is { } target && !double.IsFinite(target)) throw new CliUsageException($"--target-score {target} is not a finite number.");
     }
 
     /// <summary><c>--env-arg key=value</c> pairs; throws for one without '=' or a repeated key.</summary>

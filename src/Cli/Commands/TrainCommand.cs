@@ -29,7 +29,9 @@ internal static class TrainCommand
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
-            int actorCount = s.Get(actors), envsPerActor = s.Get(envs);
+            // Language tasks: one actor generates on one core while the learner trains on the other.
+            bool language = AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(s.Get(learner.Algo));
+            int actorCount = language && !s.IsSet(actors) ? 1 : s.Get(actors), envsPerActor = s.Get(envs);
             if (actorCount < 1 || envsPerActor < 1) throw new CliUsageException("--actors and --envs-per-actor must be at least 1.");
             if (s.Get(sync) && s.Get(learner.Lag) > 0) throw new CliUsageException("--sync and --lag exclude each other: a synchronous actor waits for the next version, which it would only see --lag updates later.");
             // Learner and actors share two cores: one BLAS thread each keeps them from fighting.
@@ -48,6 +50,8 @@ internal static class TrainCommand
             };
             // OTLP export when the standard OTEL_* variables ask for it: one trace from rollout to update.
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
+            if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(learnerOptions.Algorithm))
+                await Console.Out.WriteLineAsync($"preparing the SFT model for {learnerOptions.Algorithm} on {learnerOptions.Env} (seed {learnerOptions.Seed})").ConfigureAwait(false);
             await using var node = new LearnerNode(learnerOptions);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));

@@ -42,6 +42,15 @@ internal sealed class SettingSource
 
     private static string ConfigKey(Option option) => option.Name.TrimStart('-');
 
+    /// <summary>Whether the option was given at all (flag, environment variable or config key), rather than left to its default.</summary>
+    public bool IsSet(Option option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        if (_parse.GetResult(option) is { Implicit: false }) return true;
+        if (!string.IsNullOrEmpty(_environment(EnvironmentName(option)))) return true;
+        return _config is { } cfg && cfg.TryGetProperty(ConfigKey(option), out _);
+    }
+
     /// <summary>The resolved value of an option.</summary>
     public T Get<T>(Option<T> option)
     {

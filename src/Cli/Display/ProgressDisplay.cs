@@ -76,5 +76,8 @@ internal sealed class ProgressDisplay(Func<LearnerProgress?> learner, Func<Actor
         ArgumentNullException.ThrowIfNull(s);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{s.Algo} on {s.Env} (seed {s.Seed}): {s.Reason} after {s.EnvSteps:N0} env steps in {s.WallSeconds:F1} s; run directory {outDir}"));
+        if (s.SftScore is { } sft)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"score {s.FinalScore:F3} (SFT {sft:F3}), KL to SFT {s.KlToReference:F2} per completion"));
     }
 }

@@ -2,6 +2,7 @@ using AsyncRL.Algorithms;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Maddpg;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Environments;
 
@@ -11,7 +12,7 @@ namespace AsyncRL.Learner;
 public static class LearnerAlgorithms
 {
     /// <summary>Names <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm];
+    public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm, .. LanguageObjectives.Names];
 
     /// <summary>Builds the algorithm <paramref name="options"/> names, seeded from the run's seed.</summary>
     public static ILearnerAlgorithm Create(LearnerNodeOptions options)
@@ -32,6 +33,8 @@ public static class LearnerAlgorithms
             "DQN" => new DqnLearnerAlgorithm(options.Dqn, env, options.EnvArgs, options.Seed, options.MaxStaleness),
             "HER" => new HerLearnerAlgorithm(options.Her, env, options.EnvArgs, options.Seed),
             "MADDPG" => new MaddpgLearnerAlgorithm(options.Maddpg, EnvRegistry.MultiAgentSpecOf(env.Id, options.EnvArgs), options.Seed, options.MaxStaleness),
+            // Language algorithms prepare their SFT model (and gold-rm's proxy reward model) here, before the node starts.
+            "DPO" or "PPO-LM" or "RLOO" => new LanguageLearnerAlgorithm(options.Algorithm.ToLowerInvariant(), env.Id, options.EnvArgs, options.Seed, options.Language),
             _ => throw new ArgumentException($"Unknown algorithm '{options.Algorithm}' for the learner. Known: {string.Join(", ", Names)}."),
         };
     }

@@ -72,6 +72,8 @@ public sealed partial class LearnerNode
         var spec = _algorithm.CreateRunSpec(_options.Seed, _options.Lag);
         spec.WeightsEncoding = _options.WeightsEncoding;
         spec.FragmentsPerVersion = checked((uint)(_options.OffPolicyN ?? 0));
+        // An actor pipeline counts one new version per fragment; publishing every N updates would leave it waiting.
+        if (_options.PublishPeriod > 1) spec.Acting?.Fields.Remove("pipeline_depth");
         return spec;
     }
 
@@ -117,6 +119,14 @@ public sealed partial class LearnerNode
         if (_algorithm.Name == Algorithms.Dqn.DqnRunSpec.Algorithm) config["dqn"] = JsonSerializer.SerializeToNode(o.Dqn, LearnerJsonContext.Default.DqnOptions);
         if (_algorithm.Name == Algorithms.Her.HerLearnerAlgorithm.AlgorithmName) config["her"] = JsonSerializer.SerializeToNode(o.Her, LearnerJsonContext.Default.HerOptions);
         if (_algorithm.Name == Algorithms.Maddpg.MaddpgRunSpec.Algorithm) config["maddpg"] = JsonSerializer.SerializeToNode(o.Maddpg, LearnerJsonContext.Default.MaddpgOptions);
+        if (Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(_algorithm.Name))
+        {
+            var lm = JsonSerializer.SerializeToNode(o.Language, LearnerJsonContext.Default.LanguageRlOptions)!.AsObject();
+            lm["k"] = o.Language.KFor(_algorithm.Name);
+            lm["beta"] = o.Language.BetaFor(_algorithm.Name);
+            config["lm"] = lm;
+            config["target_score"] = o.TargetScore;
+        }
         foreach (var (key, value) in o.AdditionalConfig ?? [])
             config[key] = value?.DeepClone();
         return config;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Maddpg;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts.V1;
 
@@ -85,6 +86,14 @@ public sealed record LearnerNodeOptions
 
     /// <summary>MADDPG hyper-parameters (multi-agent particle tasks).</summary>
     public MaddpgOptions Maddpg { get; init; } = new();
+    /// <summary>Online DPO, PPO-LM and RLOO settings (the language tasks).</summary>
+    public LanguageRlOptions Language { get; init; } = new();
+
+    /// <summary>
+    /// A score that counts as solving the task (language tasks, whose score is logged every few updates): the run is
+    /// solved when the logged <c>score</c> reaches it, and stops there unless <see cref="NoEarlyStop"/>. Null: none.
+    /// </summary>
+    public double? TargetScore { get; init; }
 
     /// <summary>Batches each PushSamples stream may have un-acknowledged at first.</summary>
     public uint InitialCredits { get; init; } = 4;
@@ -144,6 +153,9 @@ public sealed record LearnerNodeOptions
         if (Algorithm.Equals("dqn", StringComparison.OrdinalIgnoreCase)) Dqn.Validate();
         if (Algorithm.Equals("her", StringComparison.OrdinalIgnoreCase)) Her.Validate();
         if (Algorithm.Equals(MaddpgRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase)) Maddpg.Validate();
+        ArgumentNullException.ThrowIfNull(Language);
+        if (LanguageObjectives.IsLanguageAlgorithm(Algorithm)) Language.Validate(Algorithm.ToLowerInvariant());
+        if (TargetScore is { } target && !double.IsFinite(target)) throw new ArgumentException($"The target score must be finite, got {target}.");
         ListenAddress.Parse(Listen);
         if (ListenAddress.IsTls(Listen) != TlsCertificate is not null)
             throw new ArgumentException(TlsCertificate is null

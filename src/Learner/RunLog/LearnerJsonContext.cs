@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AsyncRL.Algorithms.Dqn;
 using AsyncRL.Algorithms.Her;
 using AsyncRL.Algorithms.Maddpg;
+using AsyncRL.Algorithms.Language;
 using AsyncRL.Algorithms.Ppo;
 
 namespace AsyncRL.Learner;
@@ -12,5 +13,6 @@ namespace AsyncRL.Learner;
 [JsonSerializable(typeof(DqnOptions))]
 [JsonSerializable(typeof(HerOptions))]
 [JsonSerializable(typeof(MaddpgOptions))]
+[JsonSerializable(typeof(LanguageRlOptions))]
 [JsonSerializable(typeof(double[]))]
 internal sealed partial class LearnerJsonContext : JsonSerializerContext;

@@ -47,10 +47,20 @@ public sealed record LearnerRunSummary
     /// <summary>Off-policyness N (<c>--n</c>, <c>--sync</c> is 1); null for the asynchronous mode.</summary>
     [JsonPropertyName("n")] public int? N { get; init; }
 
-    /// <summary>Whether the task's solved threshold was reached over 20 episodes.</summary>
+    /// <summary>Language tasks: the score of the SFT model the run started from (absent for other tasks).</summary>
+    [JsonPropertyName("sft_score")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SftScore { get; init; }
+
+    /// <summary>Language tasks: KL(π ‖ π_SFT) per sequence at the end, Monte-Carlo on held-out prompts (absent for other tasks).</summary>
+    [JsonPropertyName("kl_to_reference")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? KlToReference { get; init; }
+
+    /// <summary>Whether the task's solved threshold (or the run's target score) was reached.</summary>
     [JsonPropertyName("solved")] public required bool Solved { get; init; }
 
-    /// <summary>The task's threshold (null when it defines none).</summary>
+    /// <summary>The task's threshold, else the run's target score (null when neither is defined).</summary>
     [JsonPropertyName("solved_threshold")] public required double? SolvedThreshold { get; init; }
 
     /// <summary>Env steps when it was first solved.</summary>

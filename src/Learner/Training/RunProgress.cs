@@ -74,6 +74,13 @@ internal sealed class RunProgress
         return true;
     }
 
+    /// <summary>Records the first time a target score was reached (tasks scored by the algorithm rather than by returns).</summary>
+    public void MarkSolved(double seconds)
+    {
+        if (Solved) return;
+        (Solved, SolvedAtEnvSteps, SolvedAtSeconds) = (true, EnvSteps, seconds);
+    }
+
     private static readonly string[] Keys =
         ["env_steps", "updates", "policy_version", "episodes", "recent_returns", "solved_at_env_steps", "solved_at_s", "staleness", "updates_since_publish"];
 

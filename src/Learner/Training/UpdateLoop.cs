@@ -53,6 +53,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
                 while (_rt.Algorithm.ReadyToUpdate) Update();
                 if (_cycle.Starved(_rt.Algorithm.ReadyToUpdate, _rt.LiveActors())) PublishStarved();
                 PublishSnapshot();
+                if (FinishReason() is { } afterUpdate) return afterUpdate;
             }
         }
     }
@@ -145,6 +146,8 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         double seconds = _rt.Time.GetElapsedTime(start).TotalSeconds;
         progress.Updates++;
         progress.AddStaleness(result.Staleness, result.Rows);
+        if (_rt.Options.TargetScore is { } target && result.Metrics.TryGetValue("score", out double score) && score >= target)
+            progress.MarkSolved(_rt.Clock.Seconds);
 
         foreach (var batch in result.Consumed)
         {

@@ -142,6 +142,56 @@ public sealed class ActorNodeTests
     }
 
     [Fact]
+    public async Task RunAsync_PipelineDepthTwo_GeneratesOneFragmentAheadAndNoFurther()
+    {
+        // Arrange: a run spec asking for the asynchronous pipeline (the language algorithms' default)
+        var spec = TestRuns.Spec();
+        spec.Acting.Fields["pipeline_depth"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(2);
+        var learner = new FakeLearner(spec);
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address));
+
+        // Act: as a learner does, publish version k only once fragment k has arrived (k ≥ 1 after the first update)
+        var versions = new List<long>();
+        for (long k = 0; k < 5; k++)
+        {
+            versions.Add((await learner.NextAsync()).Batch.PolicyVersion);
+            if (k >= 1) learner.Publish(k);
+        }
+
+        // Assert: fragment 1 goes ahead with v0 (overlapping the first update); every later one waits for its version,
+        // so each is exactly one update old when trained — an actor running free would repeat v0.
+        Assert.Equal([0L, 0L, 1L, 2L, 3L], versions);
+    }
+
+    [Fact]
+    public async Task RunAsync_PipelineDepthTwo_RejectedFragmentsDoNotCount_SoTheActorNeverWaitsForAVersionThatCannotCome()
+    {
+        // Arrange: fragments 2 and 3 are rejected, so they train nothing and bring no new version
+        var spec = TestRuns.Spec();
+        spec.Acting.Fields["pipeline_depth"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(2);
+        var learner = new FakeLearner(spec) { Verdict = b => b.Seq is 2 or 3 ? AckStatus.Rejected : null };
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address) with { MaxUnackedBatches = 1 });
+
+        // Act: one new version per accepted fragment, as a learner's updates give
+        long version = 0;
+        var seqs = new List<ulong>();
+        while (seqs.Count < 6)
+        {
+            var batch = (await learner.NextAsync()).Batch;
+            seqs.Add(batch.Seq);
+            if (batch.Seq is not (2 or 3)) learner.Publish(++version);
+        }
+
+        // Assert: the actor went on past the two rejections (a count including them would wait for a version that never comes)
+        Assert.Equal([1UL, 2UL, 3UL, 4UL, 5UL, 6UL], seqs);
+        Assert.Equal(2, running.Node.Stats.BatchesRejected);
+    }
+
+    [Fact]
     public async Task RunAsync_SyncWithLag_IsRefused()
     {
         // Arrange

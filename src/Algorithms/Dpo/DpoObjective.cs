@@ -1,0 +1,82 @@
+using AsyncRL.Algorithms.Language;
+
+namespace AsyncRL.Algorithms.Dpo;
+
+/// <summary>
+/// Online DPO: each prompt's completions are ranked by the learner's reward; the best becomes y_w and the worst
+/// y_l (with K = 2, simply the better and the worse). Prompts whose completions all earn the same reward teach
+/// nothing and are left out. The reference is the SFT model.
+/// </summary>
+/// <param name="beta">β.</param>
+public sealed class DpoObjective(float beta) : ILanguageObjective
+{
+    /// <summary>The wire name.</summary>
+    public const string AlgorithmName = "dpo";
+
+    private int _tied; // groups of the last SelectRows whose rewards were all equal
+    private int _groups;
+
+    /// <summary>β.</summary>
+    public float Beta { get; } = beta > 0 ? beta : throw new ArgumentOutOfRangeException(nameof(beta), $"DPO β must be positive, got {beta}.");
+
+    /// <inheritdoc/>
+    public string Name => AlgorithmName;
+
+    /// <inheritdoc/>
+    public int MinimumK => 2;
+
+    /// <inheritdoc/>
+    public IEnumerable<KeyValuePair<string, Tensor>> ExtraParameters => [];
+
+    /// <summary>Chosen rows of the pairs that count, then their rejected rows.</summary>
+    public int[] SelectRows(LanguageBatch batch, float[] rewards)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(rewards);
+        var (chosen, rejected) = Pairs(rewards, batch.K);
+        _groups = batch.Groups;
+        _tied = _groups - chosen.Count;
+        return [.. chosen, .. rejected];
+    }
+
+    /// <summary>Per group of K rows: the index of the highest and of the lowest reward (first of equals), for groups that are not all tied.</summary>
+    public static (List<int> Chosen, List<int> Rejected) Pairs(ReadOnlySpan<float> rewards, int k)
+    {
+        var chosen = new List<int>();
+        var rejected = new List<int>();
+        for (int g = 0; g < rewards.Length / k; g++)
+        {
+            int best = g * k, worst = g * k;
+            for (int i = g * k + 1; i < (g + 1) * k; i++)
+            {
+                if (rewards[i] > rewards[best]) best = i;
+                if (rewards[i] < rewards[worst]) worst = i;
+            }
+            if (rewards[best] == rewards[worst]) continue;
+            chosen.Add(best);
+            rejected.Add(worst);
+        }
+        return (chosen, rejected);
+    }
+
+    /// <inheritdoc/>
+    public (Tensor Loss, IReadOnlyDictionary<string, double> Metrics) Loss(ObjectiveInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int pairs = inputs.Batch.Rows / 2;
+        var sequence = inputs.PolicyLogProbs.Sum(-1);
+        var reference = SequenceLogProbs.Sum(inputs.ReferenceLogProbs, inputs.Batch.Rows);
+        var (loss, margins) = DpoLoss.Compute(sequence.Slice(0, 0, pairs), sequence.Slice(0, pairs, pairs),
+            reference[..pairs], reference[pairs..], Beta);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["dpo_margin_mean"] = margins.Average(),
+            ["dpo_accuracy"] = margins.Count(m => m > 0) / (double)pairs,
+            ["pairs"] = pairs,
+            ["pairs_tied"] = _tied / (double)Math.Max(1, _groups),
+            ["reward_chosen_mean"] = inputs.Rewards[..pairs].Average(),
+            ["reward_rejected_mean"] = inputs.Rewards[pairs..].Average(),
+        };
+        return (loss, metrics);
+    }
+}
