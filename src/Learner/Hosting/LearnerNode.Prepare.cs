@@ -72,8 +72,10 @@ public sealed partial class LearnerNode
         var spec = _algorithm.CreateRunSpec(_options.Seed, _options.Lag);
         spec.WeightsEncoding = _options.WeightsEncoding;
         spec.FragmentsPerVersion = checked((uint)(_options.OffPolicyN ?? 0));
-        // An actor pipeline counts one new version per fragment; publishing every N updates would leave it waiting.
-        if (_options.PublishPeriod > 1) spec.Acting?.Fields.Remove("pipeline_depth");
+        // An actor pipeline counts one new version per fragment; publishing every N updates would leave it waiting,
+        // so such runs act free-running (depth 0) or, under --n, by fragments per version. The field stays: actors read it.
+        if (_options.PublishPeriod > 1 && spec.Acting is { } acting && acting.Fields.ContainsKey("pipeline_depth"))
+            acting.Fields["pipeline_depth"] = Google.Protobuf.WellKnownTypes.Value.ForNumber(0);
         return spec;
     }
 

@@ -41,6 +41,18 @@ public sealed class LanguageLearnerNodeTests
     }
 
     [Fact]
+    public async Task Register_UnderN_RunSpecStillParsesForLanguageActors_WithTheActorsCountingFragmentsPerVersion()
+    {
+        await using var learner = await LearnerHarness.StartAsync(o => o with { Algorithm = "dpo", Env = "arith", Language = Tiny, OffPolicyN = 4 });
+        var spec = (await learner.RegisterAsync()).Run;
+
+        Assert.Equal(4u, spec.FragmentsPerVersion);
+        Assert.Equal(0, LanguageRunSpec.Acting(spec).PipelineDepth); // the N-schedule decides; no pipeline waits for versions N apart
+        using var actor = new LanguageActorAlgorithm(spec, new AsyncRL.Algorithms.ActorAlgorithmSettings("a/0", 1, 1));
+        Assert.Equal(8u, actor.Collect(0).Batch.RowCount);
+    }
+
+    [Fact]
     public async Task PushSamples_BadLanguageBatches_AreRejectedPrecisely_CountedInTheSummary_AndTrainingGoesOn()
     {
         await using var learner = await LearnerHarness.StartAsync(o => o with { Algorithm = "dpo", Env = "arith", Language = Tiny, Steps = 1_000_000 });
