@@ -21,20 +21,22 @@ internal static class ActorCommand
         var nodeId = new Option<string?>("--node-id") { Description = "Stable node id (a restarted node with the same id keeps its actor ids)." };
         var tlsCa = new Option<string?>("--tls-ca") { Description = "PEM CA certificate(s) that an https:// learner's certificate must chain to (default: the system's trust store)." };
         var linger = CommonOptions.Linger();
-        foreach (var o in new Option[] { config, learner, actors, envs, sync, n, token, nodeId, tlsCa, linger }) command.Options.Add(o);
+        var logLevel = NodeLogging.Option();
+        foreach (var o in new Option[] { config, learner, actors, envs, sync, n, token, nodeId, tlsCa, linger, logLevel }) command.Options.Add(o);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             var url = s.Get(learner);
             if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var address))
                 throw new CliUsageException($"--learner: '{url}' is not an absolute http:// or https:// address.");
             if (s.Get(n) is < 1) throw new CliUsageException($"--n {s.Get(n)}: N must be at least 1 (leave it out to take the learner's).");
+            using var logging = NodeLogging.Create(s.Get(logLevel));
             Gemm.SetThreads(1);
             using var telemetry = AsyncRL.Learner.LearnerTelemetry.Configure("asyncrl-actor", [ActorInstrumentation.Name]);
             var options = NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId), s.Get(n)) with
             {
                 RemoteCertificateValidation = TlsFiles.TrustOnly(s.Get(tlsCa)),
             };
-            var node = new ActorNode(options);
+            var node = new ActorNode(options, logging);
             var run = node.RunAsync(ct);
             var ticker = Task.Run(async () =>
             {

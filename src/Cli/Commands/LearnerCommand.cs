@@ -19,6 +19,7 @@ internal static class LearnerCommand
         var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
         var linger = CommonOptions.Linger();
+        var logLevel = NodeLogging.Option();
         var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
         command.Options.Add(config);
         learner.AddTo(command);
@@ -29,9 +30,11 @@ internal static class LearnerCommand
         command.Options.Add(tlsCert);
         command.Options.Add(tlsKey);
         command.Options.Add(linger);
+        command.Options.Add(logLevel);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
+            using var logging = NodeLogging.Create(s.Get(logLevel));
             int health = s.Get(healthPort);
             var options = NodeFactory.Learner(s, learner, s.Get(listen), health < 0 ? null : health, s.Get(rows)) with
             {
@@ -42,7 +45,7 @@ internal static class LearnerCommand
             using var telemetry = LearnerTelemetry.Configure();
             if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))
                 await Console.Out.WriteLineAsync($"preparing the SFT model for {options.Algorithm} on {options.Env} (seed {options.Seed})").ConfigureAwait(false);
-            await using var node = new LearnerNode(options);
+            await using var node = new LearnerNode(options, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
             await new ProgressDisplay(() => node.Progress, null).FollowAsync(node, ct).ConfigureAwait(false);

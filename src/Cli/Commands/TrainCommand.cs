@@ -21,7 +21,9 @@ internal static class TrainCommand
         var actors = CommonOptions.Actors();
         var envs = CommonOptions.EnvsPerActor();
         var sync = CommonOptions.Sync();
+        var logLevel = NodeLogging.Option();
         command.Options.Add(config);
+        command.Options.Add(logLevel);
         learner.AddTo(command);
         command.Options.Add(actors);
         command.Options.Add(envs);
@@ -29,6 +31,7 @@ internal static class TrainCommand
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
+            using var logging = NodeLogging.Create(s.Get(logLevel));
             // Language tasks: one actor generates on one core while the learner trains on the other.
             bool language = AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(s.Get(learner.Algo));
             int actorCount = language && !s.IsSet(actors) ? 1 : s.Get(actors), envsPerActor = s.Get(envs);
@@ -52,9 +55,9 @@ internal static class TrainCommand
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
             if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(learnerOptions.Algorithm))
                 await Console.Out.WriteLineAsync($"preparing the SFT model for {learnerOptions.Algorithm} on {learnerOptions.Env} (seed {learnerOptions.Seed})").ConfigureAwait(false);
-            await using var node = new LearnerNode(learnerOptions);
+            await using var node = new LearnerNode(learnerOptions, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
-            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"));
+            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"), logging);
             using var stopActors = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var acting = actorNode.RunAsync(stopActors.Token);
             try
