@@ -52,6 +52,33 @@ public sealed class SweepCommandTests
     }
 
     [Fact]
+    public async Task Sweep_LanguageGrid_SharesOneSftModelPerSeed_AndFillsTheLanguageColumns()
+    {
+        using var dir = RunDirectory.CreateTemp("sweep-lm");
+        using var cli = CliProcess.Start(null, "sweep", "--algo", "dpo,rloo", "--env", "arith", "--n", "1,4", "--seeds", "1", "--steps", "1280",
+            "--parallel", "2", "--out", dir.Path);
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, cli.Output);
+
+        var records = ReadCsv(Path.Combine(dir.Path, "results.csv"));
+        Assert.Equal(["dpo,1,1", "dpo,4,1", "rloo,1,1", "rloo,4,1"], records.Skip(1).Select(r => string.Join(',', r.Split(',')[..3])).Order());
+        var sft = records.Skip(1).Select(r => r.Split(',')[3]).Distinct().ToList();
+        Assert.Single(sft); // every run started from the same SFT model, built once for the seed
+        double sftScore = double.Parse(sft[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(sftScore, 0.2, 0.6);
+        Assert.All(records.Skip(1), r =>
+        {
+            var f = r.Split(',');
+            Assert.True(double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture) > sftScore, r); // 20 updates already help
+            Assert.True(double.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture) > 0, r);        // and moved away from SFT
+        });
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "sft")));
+        var staleness = new RunDirectory(Path.Combine(dir.Path, "runs", "rloo-n4-s1")).Metrics().Select(m => m.GetProperty("staleness_max").GetDouble()).ToList();
+        Assert.Equal(3, staleness.Max()); // the 4th update of a cycle trains on samples 3 versions old
+        foreach (string image in new[] { "score_vs_n.png", "score_vs_kl.png" }) AssertPng(Path.Combine(dir.Path, image));
+        Assert.Contains("| rloo | 4 | 1 |", File.ReadAllText(Path.Combine(dir.Path, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sweep_BadN_ExitsWithUsageErrorBeforeStartingAnything()
     {
         using var dir = RunDirectory.CreateTemp("sweep-bad");
