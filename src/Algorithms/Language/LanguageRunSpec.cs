@@ -1,6 +1,5 @@
 using AsyncRL.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
-using WireEnvSpec = AsyncRL.Contracts.V1.EnvSpec;
 
 namespace AsyncRL.Algorithms.Language;
 
@@ -30,21 +29,8 @@ public static class LanguageRunSpec
         LanguageActing acting, ulong seed, uint lag)
     {
         ArgumentNullException.ThrowIfNull(envArgs);
-        ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(acting);
-        var env = new WireEnvSpec { Id = envId, AgentCount = 1 };
-        foreach (var (key, value) in envArgs) env.Args[key] = value;
-        var spec = new RunSpec
-        {
-            Algorithm = algorithm,
-            Env = env,
-            Seed = seed,
-            Lag = lag,
-            WeightsEncoding = WeightsEncoding.F32,
-            RowsPerBatch = (uint)acting.CompletionsPerBatch,
-            Acting = new Struct(),
-            Model = new Struct(),
-        };
+        var spec = RunSpecFields.Create(algorithm, RunSpecFields.Env(envId, envArgs), seed, lag, maxStaleness: 0, acting.CompletionsPerBatch, schema);
         spec.Acting.Fields["completions_per_batch"] = Value.ForNumber(acting.CompletionsPerBatch);
         spec.Acting.Fields["k"] = Value.ForNumber(acting.K);
         spec.Acting.Fields["temperature"] = Value.ForNumber(acting.Temperature);
@@ -53,7 +39,6 @@ public static class LanguageRunSpec
         spec.Model.Fields["layers"] = Value.ForNumber(acting.Model.Layers);
         spec.Model.Fields["heads"] = Value.ForNumber(acting.Model.Heads);
         spec.Model.Fields["mlp_ratio"] = Value.ForNumber(acting.Model.MlpRatio);
-        spec.Columns.AddRange(schema.Columns);
         return spec;
     }
 
@@ -61,15 +46,10 @@ public static class LanguageRunSpec
     public static LanguageActing Acting(RunSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var model = new LanguageModelOptions((int)Number(spec.Model, "model", "dim"), (int)Number(spec.Model, "model", "layers"),
-            (int)Number(spec.Model, "model", "heads"), (int)Number(spec.Model, "model", "mlp_ratio"));
+        var model = new LanguageModelOptions((int)RunSpecFields.Model(spec, "dim"), (int)RunSpecFields.Model(spec, "layers"),
+            (int)RunSpecFields.Model(spec, "heads"), (int)RunSpecFields.Model(spec, "mlp_ratio"));
         model.Validate();
-        return new LanguageActing((int)Number(spec.Acting, "acting", "completions_per_batch"), (int)Number(spec.Acting, "acting", "k"),
-            (float)Number(spec.Acting, "acting", "temperature"), model, (int)Number(spec.Acting, "acting", "pipeline_depth"));
+        return new LanguageActing((int)RunSpecFields.Acting(spec, "completions_per_batch"), (int)RunSpecFields.Acting(spec, "k"),
+            (float)RunSpecFields.Acting(spec, "temperature"), model, (int)RunSpecFields.Acting(spec, "pipeline_depth"));
     }
-
-    private static double Number(Struct? s, string part, string key) =>
-        s is not null && s.Fields.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.NumberValue
-            ? v.NumberValue
-            : throw new ArgumentException($"Run spec: {part}.{key} is missing or not a number.");
 }

@@ -1,7 +1,6 @@
 using AsyncRL.Contracts.V1;
 using AsyncRL.Environments;
 using Google.Protobuf.WellKnownTypes;
-using WireEnvSpec = AsyncRL.Contracts.V1.EnvSpec;
 
 namespace AsyncRL.Algorithms.Maddpg;
 
@@ -16,22 +15,9 @@ public static class MaddpgRunSpec
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(schema);
-        var spec = new RunSpec
-        {
-            Algorithm = Algorithm,
-            Env = new WireEnvSpec { Id = env.Id, AgentCount = (uint)env.AgentCount },
-            Seed = seed,
-            Lag = lag,
-            MaxStaleness = maxStaleness,
-            WeightsEncoding = WeightsEncoding.F32,
-            RowsPerBatch = (uint)options.RolloutLength,
-            Acting = new Struct(),
-            Model = new Struct(),
-        };
+        var spec = RunSpecFields.Create(Algorithm, RunSpecFields.Env(env.Id, agentCount: env.AgentCount), seed, lag, maxStaleness, options.RolloutLength, schema);
         spec.Acting.Fields["rollout_length"] = Value.ForNumber(options.RolloutLength);
-        spec.Model.Fields["hidden"] = Value.ForList([.. options.Hidden.Select(h => Value.ForNumber(h))]);
-        spec.Columns.AddRange(schema.Columns);
+        RunSpecFields.SetHidden(spec, options.Hidden);
         return spec;
     }
 
@@ -39,14 +25,10 @@ public static class MaddpgRunSpec
     public static MaddpgOptions Acting(RunSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Acting is null || !spec.Acting.Fields.TryGetValue("rollout_length", out var length) || length.KindCase != Value.KindOneofCase.NumberValue)
-            throw new ArgumentException("Run spec: acting.rollout_length is missing or not a number.");
-        if (spec.Model is null || !spec.Model.Fields.TryGetValue("hidden", out var hidden) || hidden.ListValue is null)
-            throw new ArgumentException("Run spec: model.hidden is missing.");
         return new MaddpgOptions
         {
-            RolloutLength = checked((int)length.NumberValue),
-            Hidden = [.. hidden.ListValue.Values.Select(x => checked((int)x.NumberValue))],
+            RolloutLength = checked((int)RunSpecFields.Acting(spec, "rollout_length")),
+            Hidden = RunSpecFields.Hidden(spec),
         };
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AsyncRL.Environments.Particles;
+using AsyncRL.Tests.Support;
 
 namespace AsyncRL.Environments.Tests.Particles;
 

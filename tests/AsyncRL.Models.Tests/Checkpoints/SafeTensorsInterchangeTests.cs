@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AsyncRL.Models.Checkpoints;
+using AsyncRL.Tests.Support;
 
 namespace AsyncRL.Models.Tests.Checkpoints;
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace AsyncRL.Environments.Tests.Particles;
+namespace AsyncRL.Tests.Support;
 
-/// <summary>A python3 that can import numpy (Debian's python3-numpy lives under the system python3), and running scripts with it.</summary>
+/// <summary>
+/// Finds a Python interpreter that can import numpy (Debian's python3-numpy lives under the system
+/// python3, which need not be the first python3 on PATH) and runs scripts with it.
+/// </summary>
 internal static class PythonNumpy
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
@@ -11,13 +14,14 @@ internal static class PythonNumpy
     /// <summary>The interpreter, or null when none can import numpy.</summary>
     public static string? Interpreter => s_interpreter.Value;
 
-    /// <summary>Runs a script; fails the test on a non-zero exit or a hang.</summary>
-    public static void Run(string script, params string[] arguments)
+    /// <summary>Runs a script and returns its standard output; fails the test on a non-zero exit or a hang.</summary>
+    public static string Run(string script, params string[] arguments)
     {
         var interpreter = Interpreter ?? throw new InvalidOperationException("python3 with numpy is not available.");
-        var result = Execute(interpreter, [script, .. arguments])
-            ?? throw new TimeoutException($"{Path.GetFileName(script)} did not finish within {s_timeout.TotalSeconds} s.");
-        Assert.True(result.ExitCode == 0, $"{Path.GetFileName(script)} exited with {result.ExitCode}:\n{result.Stderr}");
+        var (exitCode, stdout, stderr) = Execute(interpreter, [script, .. arguments])
+            ?? throw new TimeoutException($"{Path.GetFileName(script)} {string.Join(' ', arguments)} did not finish within {s_timeout.TotalSeconds} s.");
+        Assert.True(exitCode == 0, $"{Path.GetFileName(script)} exited with {exitCode}:\n{stderr}");
+        return stdout;
     }
 
     private static string? Find()
@@ -29,7 +33,7 @@ internal static class PythonNumpy
         {
             try
             {
-                if (Execute(candidate, ["-c", "import numpy"]) is (0, _)) return candidate;
+                if (Execute(candidate, ["-c", "import numpy"]) is (0, _, _)) return candidate;
             }
             catch (System.ComponentModel.Win32Exception)
             {
@@ -39,9 +43,14 @@ internal static class PythonNumpy
         return null;
     }
 
-    private static (int ExitCode, string Stderr)? Execute(string fileName, string[] arguments)
+    private static (int ExitCode, string Stdout, string Stderr)? Execute(string fileName, string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -51,8 +60,7 @@ internal static class PythonNumpy
             process.Kill(entireProcessTree: true);
             return null;
         }
-        _ = stdout.GetAwaiter().GetResult();
-        return (process.ExitCode, stderr.GetAwaiter().GetResult());
+        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 }
 
