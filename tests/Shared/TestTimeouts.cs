@@ -37,6 +37,23 @@ internal static class TestTimeouts
     public static Task<T> Within<T>(this ValueTask<T> task, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(task))] string what = "") =>
         task.AsTask().Within(timeout, what);
 
+    /// <summary>Polls <paramref name="condition"/> every few milliseconds until it holds, bounded by a timeout.</summary>
+    public static async Task Until(Func<bool> condition, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(condition))] string what = "")
+    {
+        using var expiry = new CancellationTokenSource(timeout ?? Default);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(5, expiry.Token);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new TimeoutException($"Timed out after {(timeout ?? Default).TotalSeconds} s waiting until: {what}", ex);
+            }
+        }
+    }
+
     /// <summary>Collects a stream into a list, bounded by a timeout.</summary>
     public static Task<List<T>> ToListWithin<T>(this IAsyncEnumerable<T> source, TimeSpan? timeout = null, [CallerArgumentExpression(nameof(source))] string what = "") =>
         Collect(source).Within(timeout, what);

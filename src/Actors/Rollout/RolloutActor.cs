@@ -104,6 +104,11 @@ internal sealed class RolloutActor
                 continue;
             }
 
+            // Wait for room to send before generating, then act with whatever arrived meanwhile; on a learner-bound
+            // run a fragment made first would sit out the wait and reach the learner a version or more staler.
+            _slot.Sender.Reserve(cancellationToken);
+            if (!DrainMailbox(algorithm.Policy, ref applied)) return;
+
             ActorFragment fragment;
             ActivityContext rolloutContext;
             using (Activity? rollout = ActorInstrumentation.ActivitySource.StartActivity("rollout"))
@@ -118,7 +123,7 @@ internal sealed class RolloutActor
             _instrumentation.EnvSteps(fragment.EnvSteps, fragment.EpisodeCount);
             foreach (var episode in fragment.Batch.FinishedEpisodes) _instrumentation.EpisodeReturn(episode.EpisodeReturn);
 
-            _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // blocks while the window is full
+            _slot.Sender.Submit(fragment.Batch, rolloutContext, cancellationToken); // uses the reserved place
             pushedWithCount = applied.Sequence == pushedWith ? pushedWithCount + 1 : 1;
             pushedWith = applied.Sequence;
             if (firstVersion < 0) firstVersion = applied.Version;

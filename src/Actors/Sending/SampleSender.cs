@@ -36,6 +36,7 @@ internal sealed class SampleSender
     private long _rejected;
     private ulong _sentUpTo;
     private bool _progressed;
+    private int _reserved; // 1 while the actor holds a window place taken by Reserve and not yet used by Submit
 
     public SampleSender(string actorId, LearnerSession session, Registration registration, int windowSize, BackoffOptions backoff,
         ActorInstrumentation instrumentation, ILogger logger, TimeProvider time)
@@ -60,10 +61,10 @@ internal sealed class SampleSender
 
     public string ActorId => _actorId;
 
-    /// <summary>The last seq handed out (0 before the first batch).</summary>
     /// <summary>Batches the learner rejected (they never trained anything).</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
+    /// <summary>The last seq handed out (0 before the first batch).</summary>
     public ulong LastSeq
     {
         get { lock (_gate) return _lastSeq; }
@@ -76,13 +77,26 @@ internal sealed class SampleSender
     }
 
     /// <summary>
-    /// Numbers the batch and queues it for sending; blocks the (actor's) calling thread while the window is full.
-    /// The batch is owned by the sender from here on.
+    /// Takes the window place the next <see cref="Submit"/> will use, blocking while the window is full; a no-op
+    /// when one is already held. An actor reserves before it generates, so that a learner-bound run does not
+    /// leave a finished fragment waiting for room while newer weights arrive: the fragment is made with the
+    /// weights that are newest once it can be sent. The place survives a faulted incarnation for the next one.
+    /// </summary>
+    public void Reserve(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _reserved) == 1) return;
+        _room.Take(cancellationToken);
+        Volatile.Write(ref _reserved, 1);
+    }
+
+    /// <summary>
+    /// Numbers the batch and queues it for sending, using the reserved window place or else blocking the (actor's)
+    /// calling thread while the window is full. The batch is owned by the sender from here on.
     /// </summary>
     public void Submit(SampleBatch batch, ActivityContext rollout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _room.Take(cancellationToken);
+        if (Interlocked.Exchange(ref _reserved, 0) == 0) _room.Take(cancellationToken);
         batch.TraceContext = TraceContexts.ToMessage(rollout);
         batch.ActorId = _actorId;
         lock (_gate)
@@ -128,9 +142,10 @@ internal sealed class SampleSender
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The call failed under the writer; its status comes from the reader. Resetting the stream makes sure
-            // the reader ends even when the failure was local (a message the transport refused to send).
+            // the reader ends even when the failure was local (a message the transport refused to send) — but not
+            // when the learner already ended the call for the end of the run: the reader is to see that trailer.
             writeFailure = ex;
-            await stream.CancelAsync().ConfigureAwait(false);
+            if (!EndedForRunEnd(call)) await stream.CancelAsync().ConfigureAwait(false);
         }
 
         Exception failure;
@@ -159,6 +174,18 @@ internal sealed class SampleSender
         if (!progressed) ExceptionDispatchInfo.Throw(failure); // nothing got through: back off before the next try
         ActorLog.PushRetry(_logger, _actorId, 0, 0, failure.Message);
         return false;
+    }
+
+    private static bool EndedForRunEnd(DuplexStreamingCall<SampleBatch, PushAck> call)
+    {
+        try
+        {
+            return RunEnd.IsFinished(call.GetTrailers());
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // not finished yet
+        }
     }
 
     private async Task WriteLoopAsync(IClientStreamWriter<SampleBatch> requests, string runId, Task acks, CancellationToken cancellationToken)

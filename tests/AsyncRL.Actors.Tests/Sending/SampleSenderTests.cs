@@ -1,6 +1,7 @@
 using AsyncRL.Actors.Tests.Support;
 using AsyncRL.Algorithms;
 using AsyncRL.Contracts.V1;
+using AsyncRL.Tests.Support;
 
 namespace AsyncRL.Actors.Tests.Sending;
 
@@ -18,11 +19,11 @@ public sealed class SampleSenderTests
         {
             AlgorithmFactory = (spec, settings) => new ScriptedAlgorithm(ActorAlgorithms.Create(spec, settings), n =>
             {
-                if (n == 5 && settings.ActorId == "node-a/0") collected.TrySetResult();
+                if (n == 4 && settings.ActorId == "node-a/0") collected.TrySetResult();
             }),
         });
 
-        // Act: two batches arrive; the actor goes on until its window is full (four submitted, the fifth in hand)
+        // Act: two batches arrive; the actor goes on until its window is full (four submitted)
         await learner.NextAsync();
         await learner.NextAsync();
         await collected.Task.Within();
@@ -36,6 +37,33 @@ public sealed class SampleSenderTests
         Assert.Equal(0, beyondCredits);
         Assert.All(later, r => Assert.True(r.SentOnStream <= r.Allowed, $"seq {r.Batch.Seq}: {r.SentOnStream} sent with {r.Allowed} credits"));
         Assert.Equal(Enumerable.Range(3, 8).Select(i => (ulong)i), later.Select(r => r.Batch.Seq));
+    }
+
+    [Fact]
+    public async Task Push_WindowFull_NextFragmentWaitsForRoomAndUsesWeightsThatArrivedMeanwhile()
+    {
+        // Arrange: acks held, so the window (4) fills with version-0 fragments
+        var learner = new FakeLearner(TestRuns.Spec()) { HoldAcks = true };
+        learner.Publish(0);
+        int collections = 0;
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address) with
+        {
+            AlgorithmFactory = (spec, settings) => new ScriptedAlgorithm(ActorAlgorithms.Create(spec, settings), n => Volatile.Write(ref collections, n)),
+        });
+        for (int i = 0; i < 4; i++) await learner.NextAsync();
+
+        // Act: a new version reaches the node while the actor waits for room, then the acks come
+        learner.Publish(1);
+        await TestTimeouts.Until(() => running.Node.Stats.PolicyVersion == 1);
+        int collectedWhileFull = Volatile.Read(ref collections);
+        learner.HoldAcks = false;
+        learner.ReleaseAcks();
+        Received fifth = await learner.NextAsync(r => r.Batch.Seq == 5);
+
+        // Assert: no fragment was made ahead of the room to send it, so the fifth is made with version 1
+        Assert.Equal(4, collectedWhileFull);
+        Assert.Equal(1, fifth.Batch.PolicyVersion);
     }
 
     [Fact]
