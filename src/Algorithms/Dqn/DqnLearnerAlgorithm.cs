@@ -15,12 +15,15 @@ namespace AsyncRL.Algorithms.Dqn;
 /// loop waits for data when actors are slow and, when the learner is slow, its ingestion queue fills and
 /// credits are withheld from actors. Priorities come from the actors and are refreshed after each update.
 /// </summary>
-public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgorithm
+public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgorithm, ISolvedConfirmation
 {
     private const string ReplayPrefix = "replay.";
 
     /// <summary>Greedy episodes behind <see cref="Score"/> (goal tasks).</summary>
     public const int ScoreEpisodes = 100;
+
+    /// <summary>Greedy episodes behind <see cref="ConfirmSolved"/>: the solved check's window of training episodes.</summary>
+    public const int ConfirmEpisodes = 20;
 
     // A fixed seed: the same policy gets the same score.
     private const ulong ScoreSeed = 0x5C0E;
@@ -156,6 +159,10 @@ public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgor
         // Resume with the replay only when asked to and when the checkpoint has it; otherwise it refills (the limiter waits for it).
         if (_options.CheckpointReplay && state.Replay is { } replay) _replay.RestoreState(replay, state.Metadata, ReplayPrefix);
     }
+
+    /// <inheritdoc />
+    public bool ConfirmSolved(float threshold) =>
+        GreedyEvaluation.Run(_learner.Online, _env.Id, _envArgs, ConfirmEpisodes, ScoreSeed).ReturnMean >= threshold;
 
     /// <inheritdoc />
     public double? Score() => _isGoalTask ? GreedyEvaluation.Run(_learner.Online, _env.Id, _envArgs, ScoreEpisodes, ScoreSeed).SuccessRate : null;

@@ -65,11 +65,15 @@ internal sealed class RunProgress
         _stalenessRows += rows;
     }
 
-    /// <summary>Checks the threshold over a full window; records the first time it is met.</summary>
-    public bool CheckSolved(float? threshold, double seconds)
+    /// <summary>
+    /// Checks the threshold over a full window and, when met, asks <paramref name="confirm"/> (if any) whether
+    /// the policy itself meets it; records the first time both hold.
+    /// </summary>
+    public bool CheckSolved(float? threshold, double seconds, Func<float, bool>? confirm = null)
     {
         if (Solved) return true;
         if (threshold is not { } t || !WindowFull || ReturnMean < t) return false;
+        if (confirm is not null && !confirm(t)) return false;
         (Solved, SolvedAtEnvSteps, SolvedAtSeconds) = (true, EnvSteps, seconds);
         return true;
     }

@@ -13,6 +13,9 @@ namespace AsyncRL.Learner.Training;
 /// </summary>
 internal sealed class UpdateLoop(LearnerRuntime runtime)
 {
+    /// <summary>Env steps between two confirmations of a solved window that the policy failed.</summary>
+    internal const long ConfirmSpacingEnvSteps = 5_000;
+
     private readonly LearnerRuntime _rt = runtime;
     private readonly PublishCycle _cycle = new(runtime.Progress, runtime.Options.PublishPeriod, runtime.Options.OffPolicyN);
     private long _lastCheckpointUpdate;
@@ -22,6 +25,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
     private double _lineReturnSum;
     private int _lineEpisodes;
     private LearnerProgress? _snapshot;
+    private long _nextConfirmAtEnvSteps; // a refused confirmation is not asked again before this many env steps
 
     /// <summary>The latest view of the run, for the CLI's progress display (any thread).</summary>
     public LearnerProgress? Snapshot => Volatile.Read(ref _snapshot);
@@ -130,9 +134,19 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
 
     private string? FinishReason()
     {
-        bool solved = _rt.Progress.CheckSolved(_rt.Env.SolvedThreshold, _rt.Clock.Seconds);
+        bool solved = _rt.Progress.CheckSolved(_rt.Env.SolvedThreshold, _rt.Clock.Seconds,
+            _rt.Algorithm is ISolvedConfirmation confirmation ? t => Confirm(confirmation, t) : null);
         if (solved && !_rt.Options.NoEarlyStop) return "solved";
         return _rt.Progress.EnvSteps >= _rt.Options.Steps ? "budget" : null;
+    }
+
+    /// <summary>The algorithm's own check of a solved window, spaced out: it runs whole greedy episodes.</summary>
+    private bool Confirm(ISolvedConfirmation confirmation, float threshold)
+    {
+        if (_rt.Progress.EnvSteps < _nextConfirmAtEnvSteps) return false;
+        if (confirmation.ConfirmSolved(threshold)) return true;
+        _nextConfirmAtEnvSteps = _rt.Progress.EnvSteps + ConfirmSpacingEnvSteps;
+        return false;
     }
 
     private void Update()
