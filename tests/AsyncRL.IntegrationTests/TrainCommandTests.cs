@@ -30,6 +30,20 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public async Task Train_EmbeddedPpo_SolvesAcrobot()
+    {
+        using var run = RunDirectory.CreateTemp("acrobot");
+        using var cli = CliProcess.Start(null, "train", "--env", "acrobot", "--out", run.Path, "--seed", "1", "--steps", "600000");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, cli.Output);
+
+        // A random policy scores about −500 (the swing never reaches the line within 500 steps); solved is −100.
+        var summary = run.Summary();
+        Assert.Equal("acrobot", summary.GetProperty("env").GetString());
+        Assert.True(summary.GetProperty("solved").GetBoolean(), summary.ToString());
+        Assert.True(summary.GetProperty("final_return_mean").GetDouble() >= -100, summary.ToString());
+    }
+
+    [Fact]
     public async Task Train_Lag8_StillLearns_AndStalenessIsAboutEight()
     {
         using var run = RunDirectory.CreateTemp("lag8");
