@@ -40,7 +40,9 @@ public sealed partial class LearnerNode
 
     private WebApplication BuildApp(IPEndPoint endPoint, X509Certificate2? certificate, Action<GrpcServerOptions>? configure)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No appsettings reload: its watcher follows the working directory, where the run directory usually lies,
+        // and woke on every metrics line (a thread busy on inotify events for the whole run).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
