@@ -28,8 +28,13 @@ internal static class NodeFactory
         Minibatches = 8,
     };
 
-    /// <summary>DQN settings for the CLI (the defaults solve CartPole; see DqnOptions).</summary>
-    public static DqnOptions Dqn(bool checkpointReplay) => new() { CheckpointReplay = checkpointReplay };
+    /// <summary>
+    /// DQN settings for the CLI: DqnOptions' defaults with 16 sampled rows per inserted one instead of 32 (CleanRL's
+    /// CartPole DQN replays 12.8). Measured through the CLI on seeds 1–12, 300k-step budget: all solved, in 3.2–4.4 s
+    /// and 70–107k env steps; at 32, seeds 1–6 took 2.9–6.9 s and a greedy policy that held the threshold came late on
+    /// some seeds (one of five did not get there in 500k steps).
+    /// </summary>
+    public static DqnOptions Dqn(bool checkpointReplay) => new() { CheckpointReplay = checkpointReplay, SamplesPerInsert = 16 };
 
     /// <summary>
     /// MADDPG settings for the CLI: the reference defaults (see MaddpgOptions) but batches of 256 instead of 1024 at the
