@@ -11,7 +11,10 @@ namespace AsyncRL.Actors.Supervision;
 /// </summary>
 internal static class Backoff
 {
-    /// <summary>Retries forever while <paramref name="retry"/> says so; <paramref name="onRetry"/> hears of each retry.</summary>
+    /// <summary>
+    /// Retries forever while <paramref name="retry"/> says so; <paramref name="onRetry"/> hears of each retry, but not of
+    /// the failure that a cancelled (stopping) loop ends on.
+    /// </summary>
     public static ResiliencePipeline Pipeline(BackoffOptions options, TimeProvider time, Func<Exception, bool> retry,
         Action<Exception, int, TimeSpan> onRetry)
     {
@@ -28,7 +31,10 @@ internal static class Backoff
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
-                    if (args.Outcome.Exception is { } ex) onRetry(ex, args.AttemptNumber + 1, args.RetryDelay);
+                    // A loop being stopped is not retrying: its wait is cancelled at once and the loop ends. A stream
+                    // cut by the stop itself is no failure to report.
+                    if (args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested)
+                        onRetry(ex, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })
