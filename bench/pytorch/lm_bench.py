@@ -4,58 +4,16 @@ per-token log-probs, and the learner's update steps on such a mini-batch — onl
 reference) and PPO-LM (policy, reference, value model with a scalar head, KL-penalised per-token rewards, GAE,
 clipped surrogate), each with gradient clipping and AdamW. Training tokens = 64 × (6 + 5 − 1).
 
-Run: /usr/bin/python3 bench/pytorch/lm_bench.py   (Debian: apt-get install python3-torch)
+Run: python3 bench/pytorch/lm_bench.py   (Debian: apt-get install python3-torch)
 """
-import math
-
 import torch
 import torch.nn.functional as F
 
 from timing import median_time
+from tinygpt import TinyGpt
 
 V, D, L, H, TP, TC, ROWS, TEMP = 23, 64, 2, 4, 6, 5, 64, 0.7
 CTX = TP + TC
-
-
-class Block(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln1, self.ln2 = torch.nn.LayerNorm(D), torch.nn.LayerNorm(D)
-        self.qkv, self.proj = torch.nn.Linear(D, 3 * D), torch.nn.Linear(D, D)
-        self.fc, self.fc_proj = torch.nn.Linear(D, 4 * D), torch.nn.Linear(4 * D, D)
-
-    def forward(self, x, cache=None):
-        b, t, _ = x.shape
-        q, k, v = self.qkv(self.ln1(x)).split(D, dim=2)
-        q, k, v = (z.view(b, t, H, D // H).transpose(1, 2) for z in (q, k, v))
-        if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)
-                v = torch.cat([cache["v"], v], dim=2)
-            cache["k"], cache["v"] = k, v
-        tk = k.shape[2]
-        att = q @ k.transpose(-1, -2) / math.sqrt(D // H)
-        mask = torch.ones(t, tk, dtype=torch.bool).tril(diagonal=tk - t)
-        att = att.masked_fill(~mask, float("-inf")).softmax(-1)
-        y = (att @ v).transpose(1, 2).reshape(b, t, D)
-        x = x + self.proj(y)
-        return x + self.fc_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
-
-
-class TinyGpt(torch.nn.Module):
-    def __init__(self, scalar_head=False):
-        super().__init__()
-        self.tok, self.pos = torch.nn.Embedding(V, D), torch.nn.Embedding(CTX, D)
-        self.blocks = torch.nn.ModuleList([Block() for _ in range(L)])
-        self.ln_f, self.head = torch.nn.LayerNorm(D), torch.nn.Linear(D, V, bias=False)
-        self.scalar = torch.nn.Linear(D, 1) if scalar_head else None
-
-    def forward(self, idx, caches=None, start=0):
-        x = self.tok(idx) + self.pos(torch.arange(start, start + idx.shape[1]))
-        for i, blk in enumerate(self.blocks):
-            x = blk(x, None if caches is None else caches[i])
-        h = self.ln_f(x)
-        return self.head(h), (self.scalar(h).squeeze(-1) if self.scalar is not None else None)
 
 
 def generate(model, prompts):
@@ -84,7 +42,7 @@ def token_logprobs(model, inputs, completions, mask):
 def main():
     torch.manual_seed(1)
     torch.set_num_threads(1)
-    policy, reference, value = TinyGpt(), TinyGpt(), TinyGpt(scalar_head=True)
+    policy, reference, value = (TinyGpt(V, D, L, H, CTX, scalar_head=head) for head in (False, False, True))
     prompts = torch.randint(2, V, (ROWS, TP))
     t_gen = median_time(lambda: generate(policy, prompts), seconds=3, rounds=5)
 
