@@ -26,6 +26,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
     private int _lineEpisodes;
     private LearnerProgress? _snapshot;
     private long _nextConfirmAtEnvSteps; // a refused confirmation is not asked again before this many env steps
+    private Func<float, bool>? _confirm; // the algorithm's check of a solved window, if it has one
 
     /// <summary>The latest view of the run, for the CLI's progress display (any thread).</summary>
     public LearnerProgress? Snapshot => Volatile.Read(ref _snapshot);
@@ -37,6 +38,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         Activity.Current = null;
         (_lastCheckpointUpdate, _lastCheckpointSeconds) = (_rt.Progress.Updates, _rt.Clock.Seconds);
         (_lineSeconds, _lineEnvSteps) = (_rt.Clock.Seconds, _rt.Progress.EnvSteps);
+        _confirm = _rt.Algorithm is ISolvedConfirmation confirmation ? t => Confirm(confirmation, t) : null;
         PublishSnapshot();
         var reader = _rt.Queue.Reader;
         while (true)
@@ -134,8 +136,7 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
 
     private string? FinishReason()
     {
-        bool solved = _rt.Progress.CheckSolved(_rt.Env.SolvedThreshold, _rt.Clock.Seconds,
-            _rt.Algorithm is ISolvedConfirmation confirmation ? t => Confirm(confirmation, t) : null);
+        bool solved = _rt.Progress.CheckSolved(_rt.Env.SolvedThreshold, _rt.Clock.Seconds, _confirm);
         if (solved && !_rt.Options.NoEarlyStop) return "solved";
         return _rt.Progress.EnvSteps >= _rt.Options.Steps ? "budget" : null;
     }
