@@ -23,14 +23,6 @@ public sealed record Completions(int Rows, int Length, int[] Tokens, int[] Lengt
     /// <summary>Whether the completion ended with EOS within the limit.</summary>
     public bool HasEos(int row) => Lengths[row] > 0 && Tokens[row * Length + Lengths[row] - 1] == Vocabulary.Eos;
 
-    /// <summary>Sum of a row's per-token log-probabilities: log π(completion | prompt).</summary>
-    public float SequenceLogProb(int row)
-    {
-        float sum = 0;
-        foreach (var l in LogProbs.AsSpan(row * Length, Lengths[row])) sum += l;
-        return sum;
-    }
-
     /// <summary>[rows, Tc] with 1 on each row's tokens up to its end, 0 after.</summary>
     public static float[] Mask(ReadOnlySpan<int> lengths, int length)
     {

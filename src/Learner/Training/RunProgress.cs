@@ -125,10 +125,4 @@ internal sealed class RunProgress
         // Checkpoints from before versions counted updates lack it: they were always saved right after a publish.
         UpdatesSincePublish = metadata.TryGetValue(prefix + Keys[8], out var pending) ? long.Parse(pending, c) : 0;
     }
-
-    /// <summary>Episodes of one batch: their returns count once the batch is accepted.</summary>
-    public void AddEpisodes(IReadOnlyList<EpisodeStats> episodes)
-    {
-        foreach (var e in episodes) AddEpisode(e.EpisodeReturn);
-    }
 }
