@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using AsyncRL.Algorithms.Ppo;
-using AsyncRL.Contracts.V1;
 
 namespace AsyncRL.Learner.Training;
 

@@ -3,7 +3,7 @@ multi-agent particle environments' equations (openai/multiagent-particle-envs: c
 discrete action input, scenarios/*.py) with numpy alone, independently of the C# code, so the tests can pin our
 physics, rewards and observations step by step.
 
-Run: /usr/bin/python3 tests/AsyncRL.Environments.Tests/Particles/make_reference.py   (Debian: python3-numpy)
+Run: python3 tests/AsyncRL.Environments.Tests/Particles/make_reference.py   (Debian: python3-numpy)
 Writes particles_reference.json beside this script (committed).
 """
 import json
