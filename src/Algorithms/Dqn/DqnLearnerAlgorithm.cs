@@ -122,7 +122,7 @@ public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgor
             _weights[i] = tooStale ? 0f : _sample.Weights[i];
             if (tooStale) dropped++;
         }
-        var stats = _learner.Update(Copy(0), _actions, Copy(2), Copy(3), Copy(4), _weights);
+        var stats = _learner.Update(_sample.ColumnArray(0), _actions, _sample.ColumnArray(2), _sample.ColumnArray(3), _sample.ColumnArray(4), _weights);
         _replay.UpdatePriorities(_sample.Keys, _learner.TdErrors);
         _replay.CurrentUpdate = _learner.Updates;
         var metrics = ReplayMetrics.Describe(_replay, _sample, _rates);
@@ -135,9 +135,6 @@ public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgor
         _ingested.Clear();
         return new LearnerUpdateResult(metrics, StalenessSummary.Of(_sample.PolicyLag), _options.BatchSize, dropped, consumed);
     }
-
-    // The learner wants arrays; the sample's buffers are reused, so these copies are cheap and safe.
-    private float[] Copy(int column) => _sample.Column(column).ToArray();
 
     /// <inheritdoc />
     public LearnerAlgorithmState SaveState()
