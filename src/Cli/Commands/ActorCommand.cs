@@ -38,21 +38,35 @@ internal static class ActorCommand
             };
             var node = new ActorNode(options, logging);
             var run = node.RunAsync(ct);
+            string Line()
+            {
+                var st = node.Stats;
+                ulong seq = st.Actors.Count > 0 ? st.Actors.Max(a => a.LastSeq) : 0;
+                return $"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, " +
+                    $"duplicate {st.BatchesDuplicate}, rejected {st.BatchesRejected}, seq {seq}, restarts {st.Restarts}";
+            }
+            // Progress while the node runs; stopped once it ends, so a lingering node does not keep printing a rate
+            // that only decays. The final line below is the node's summary, printed whatever the run's length.
+            using var ticking = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var ticker = Task.Run(async () =>
             {
                 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
-                while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-                {
-                    var st = node.Stats;
-                    ulong seq = st.Actors.Count > 0 ? st.Actors.Max(a => a.LastSeq) : 0;
-                    await Console.Out.WriteLineAsync(
-                        $"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, " +
-                        $"duplicate {st.BatchesDuplicate}, rejected {st.BatchesRejected}, seq {seq}, restarts {st.Restarts}").ConfigureAwait(false);
-                }
-            }, ct);
+                while (await timer.WaitForNextTickAsync(ticking.Token).ConfigureAwait(false))
+                    await Console.Out.WriteLineAsync(Line()).ConfigureAwait(false);
+            }, ticking.Token);
             try
             {
-                var outcome = await run.ConfigureAwait(false);
+                ActorNodeOutcome outcome;
+                try
+                {
+                    outcome = await run.ConfigureAwait(false);
+                }
+                finally
+                {
+                    await ticking.CancelAsync().ConfigureAwait(false);
+                    await ticker.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                }
+                await Console.Out.WriteLineAsync(Line()).ConfigureAwait(false);
                 await Console.Out.WriteLineAsync(outcome == ActorNodeOutcome.RunFinished ? "run finished" : "stopped").ConfigureAwait(false);
                 if (outcome == ActorNodeOutcome.RunFinished) await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);
                 return 0;

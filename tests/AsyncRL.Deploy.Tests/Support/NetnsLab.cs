@@ -127,6 +127,8 @@ internal sealed class NetnsProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private volatile bool _outputClosed;
+    private volatile bool _errorClosed;
 
     private NetnsProcess(Process process) => _process = process;
 
@@ -141,8 +143,9 @@ internal sealed class NetnsProcess : IDisposable
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
         var result = new NetnsProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) result._lines.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) result._lines.Enqueue("err: " + e.Data); };
+        // A null line is the end of that stream: only after both has all of an exited process's output arrived.
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) result._lines.Enqueue(e.Data); else result._outputClosed = true; };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) result._lines.Enqueue("err: " + e.Data); else result._errorClosed = true; };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -151,7 +154,11 @@ internal sealed class NetnsProcess : IDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has exited and all its output has been read.</summary>
+    public bool HasExited => _process.HasExited && _outputClosed && _errorClosed;
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
 
     public void Dispose()
     {
