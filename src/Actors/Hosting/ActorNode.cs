@@ -6,7 +6,6 @@ using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Actors.Weights;
 using AsyncRL.Algorithms;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,13 +70,8 @@ public sealed class ActorNode
     {
         if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("An actor node runs once.");
         ActorLog.NodeStarting(_logger, _options.NodeId, _options.LearnerAddress, _options.Actors, _options.EnvsPerActor);
-        using var channel = GrpcChannel.ForAddress(_options.LearnerAddress, new GrpcChannelOptions
-        {
-            BearerToken = _options.AuthToken,
-            RemoteCertificateValidation = _options.RemoteCertificateValidation,
-            TimeProvider = _options.TimeProvider,
-            LoggerFactory = _loggerFactory,
-        });
+        using var channel = LearnerChannel.Create(_options, _loggerFactory);
+        var invoker = LearnerChannel.Invoker(channel, _options.AuthToken);
         var request = new RegisterRequest
         {
             NodeId = _options.NodeId,
@@ -88,7 +82,7 @@ public sealed class ActorNode
         };
         while (true)
         {
-            using var session = new LearnerSession(channel, request, _options, _instrumentation, _logger);
+            using var session = new LearnerSession(invoker, request, _options, _instrumentation, _logger);
             SessionEnd end = await RunSessionAsync(session, cancellationToken).ConfigureAwait(false);
             if (end == SessionEnd.RunChanged && !cancellationToken.IsCancellationRequested) continue; // a new run: start over
             var outcome = end == SessionEnd.RunFinished ? ActorNodeOutcome.RunFinished : ActorNodeOutcome.Cancelled;

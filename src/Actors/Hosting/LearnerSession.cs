@@ -1,7 +1,7 @@
 using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -25,10 +25,10 @@ internal sealed class LearnerSession : IDisposable
     private Task<Registration?>? _renewal;
     private SessionEnd _end;
 
-    public LearnerSession(GrpcChannel channel, RegisterRequest request, ActorNodeOptions options, ActorInstrumentation instrumentation, ILogger logger)
+    public LearnerSession(CallInvoker invoker, RegisterRequest request, ActorNodeOptions options, ActorInstrumentation instrumentation, ILogger logger)
     {
-        Channel = channel;
-        Client = new LearnerClient(channel);
+        Invoker = invoker;
+        Client = new Learner.LearnerClient(invoker);
         _request = request;
         _callTimeout = options.CallTimeout;
         _time = options.TimeProvider;
@@ -40,10 +40,10 @@ internal sealed class LearnerSession : IDisposable
         });
     }
 
-    /// <summary>The connection to the learner (for calls that receive weights straight into an assembler).</summary>
-    public GrpcChannel Channel { get; }
+    /// <summary>Calls to the learner (with the node's token), for calls that receive weights straight into an assembler.</summary>
+    public CallInvoker Invoker { get; }
 
-    public LearnerClient Client { get; }
+    public Learner.LearnerClient Client { get; }
 
     /// <summary>Cancelled once the run finished or changed.</summary>
     public CancellationToken Ended => _ended.Token;
@@ -150,7 +150,7 @@ internal sealed class LearnerSession : IDisposable
         try
         {
             return await _retry.ExecuteAsync(async token =>
-                await Client.RegisterAsync(_request, new CallOptions(Deadline: _time.GetUtcNow() + _callTimeout, CancellationToken: token))
+                await Client.RegisterAsync(_request, new CallOptions(deadline: (_time.GetUtcNow() + _callTimeout).UtcDateTime, cancellationToken: token))
                     .ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (RunEnd.IsFinished(ex))

@@ -1,4 +1,4 @@
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 
 namespace AsyncRL.Actors.Hosting;
 

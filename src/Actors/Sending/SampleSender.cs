@@ -5,7 +5,7 @@ using AsyncRL.Actors.Hosting;
 using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -126,7 +126,7 @@ internal sealed class SampleSender
     {
         Registration registration = _registration;
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = _session.Client.PushSamples(new CallOptions(CancellationToken: stream.Token));
+        using var call = _session.Client.PushSamples(new CallOptions(cancellationToken: stream.Token));
         lock (_gate)
         {
             _credits = registration.InitialCredits;
@@ -176,7 +176,7 @@ internal sealed class SampleSender
         return false;
     }
 
-    private static bool EndedForRunEnd(DuplexStreamingCall<SampleBatch, PushAck> call)
+    private static bool EndedForRunEnd(AsyncDuplexStreamingCall<SampleBatch, PushAck> call)
     {
         try
         {
@@ -229,11 +229,11 @@ internal sealed class SampleSender
     }
 
     /// <summary>Reads acks until the call ends: true when its trailers end the run.</summary>
-    private async Task<bool> ReadAcksAsync(DuplexStreamingCall<SampleBatch, PushAck> call, CancellationToken cancellationToken)
+    private async Task<bool> ReadAcksAsync(AsyncDuplexStreamingCall<SampleBatch, PushAck> call, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (PushAck ack in call.ResponseStream.WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (PushAck ack in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 OnAck(ack);
                 Wake();

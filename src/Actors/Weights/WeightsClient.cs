@@ -4,7 +4,7 @@ using AsyncRL.Actors.Hosting;
 using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -135,8 +135,8 @@ internal sealed class WeightsClient
         bool progressed = false;
         try
         {
-            using var call = _session.Channel.ServerStreaming(WeightsStreaming.WatchWeightsInto(assembler), request, new CallOptions(CancellationToken: restart.Token));
-            await foreach (WeightsChunkReceipt receipt in call.ResponseStream.WithCancellation(restart.Token).ConfigureAwait(false))
+            using var call = _session.Invoker.AsyncServerStreamingCall(WeightsStreaming.WatchWeightsInto(assembler), null, new CallOptions(cancellationToken: restart.Token), request);
+            await foreach (WeightsChunkReceipt receipt in call.ResponseStream.ReadAllAsync(restart.Token).ConfigureAwait(false))
             {
                 if (!receipt.Completed) continue;
                 progressed = true;
@@ -210,9 +210,9 @@ internal sealed class WeightsClient
         {
             var assembler = new WeightsAssembler();
             var request = new GetWeightsRequest { Version = version, Encoding = _settings.Encoding };
-            using var call = _session.Channel.ServerStreaming(WeightsStreaming.GetWeightsInto(assembler), request,
-                new CallOptions(Deadline: started + _settings.FetchTimeout, CancellationToken: cancellationToken));
-            await foreach (WeightsChunkReceipt receipt in call.ResponseStream.WithCancellation(cancellationToken).ConfigureAwait(false))
+            using var call = _session.Invoker.AsyncServerStreamingCall(WeightsStreaming.GetWeightsInto(assembler), null,
+                new CallOptions(deadline: (started + _settings.FetchTimeout).UtcDateTime, cancellationToken: cancellationToken), request);
+            await foreach (WeightsChunkReceipt receipt in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (receipt.Completed) return (Snapshot(assembler), started);
             }

@@ -18,6 +18,7 @@ internal static class LearnerCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var healthPort = new Option<int>("--health-port") { Description = "Plaintext port for grpc.health.v1 (-1: none).", DefaultValueFactory = _ => -1 };
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
+        var reflection = new Option<bool>("--grpc-reflection") { Description = "Serve gRPC server reflection on the listen port (grpcurl list/describe)." };
         var linger = CommonOptions.Linger();
         var logLevel = NodeLogging.Option();
         var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
@@ -29,6 +30,7 @@ internal static class LearnerCommand
         command.Options.Add(checkpointInterval);
         command.Options.Add(tlsCert);
         command.Options.Add(tlsKey);
+        command.Options.Add(reflection);
         command.Options.Add(linger);
         command.Options.Add(logLevel);
         CommandRunner.SetAction(command, config, async (s, ct) =>
@@ -41,6 +43,7 @@ internal static class LearnerCommand
                 AdditionalConfig = new() { ["mode"] = "learner" },
                 CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0, s.Get(checkpointInterval))),
                 TlsCertificate = TlsFiles.ServerCertificate(s.Get(tlsCert), s.Get(tlsKey)),
+                GrpcReflection = s.Get(reflection),
             };
             using var telemetry = LearnerTelemetry.Configure();
             if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))

@@ -117,7 +117,7 @@ public sealed class WeightsAssembler
 /// <param name="Offset">Byte offset of its data in the blob.</param>
 /// <param name="Length">Bytes of data.</param>
 /// <param name="Completed">Whether the version is now complete (read the assembler's Blob before the next chunk).</param>
-public readonly record struct WeightsChunkReceipt(long Version, long Offset, int Length, bool Completed);
+public sealed record WeightsChunkReceipt(long Version, long Offset, int Length, bool Completed);
 
 /// <summary>The scalar fields of a WeightsChunk.</summary>
 internal readonly record struct WeightsChunkFields(long Version, ulong Offset, ulong TotalSize, WeightsEncoding Encoding, uint Crc32C, long LearnerUpdate);

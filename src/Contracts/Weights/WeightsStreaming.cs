@@ -1,5 +1,5 @@
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
 
 namespace AsyncRL.Contracts;
 
@@ -7,6 +7,7 @@ namespace AsyncRL.Contracts;
 /// Receives weights chunks straight into a <see cref="WeightsAssembler"/>. A normal
 /// <see cref="WeightsChunk"/> costs a fresh 1 MiB array per chunk (a large-object-heap allocation) plus a
 /// second copy into the blob; here each byte is copied once, from the transport's buffers into the blob.
+/// Call the methods with <see cref="CallInvoker.AsyncServerStreamingCall{TRequest, TResponse}"/>.
 /// </summary>
 public static class WeightsStreaming
 {
@@ -15,16 +16,15 @@ public static class WeightsStreaming
     {
         ArgumentNullException.ThrowIfNull(assembler);
         return new Marshaller<WeightsChunkReceipt>(
-            static _ => throw new NotSupportedException("Receipts are received, never sent."),
             static (_, _) => throw new NotSupportedException("Receipts are received, never sent."),
-            message => assembler.AddEncoded(message));
+            context => assembler.AddEncoded(context.PayloadAsReadOnlySequence()));
     }
 
-    /// <summary><see cref="LearnerMethods.WatchWeights"/>, with its responses fed to <paramref name="assembler"/>.</summary>
+    /// <summary><c>WatchWeights</c>, with its responses fed to <paramref name="assembler"/>.</summary>
     public static Method<WatchWeightsRequest, WeightsChunkReceipt> WatchWeightsInto(WeightsAssembler assembler) =>
         Retarget(LearnerMethods.WatchWeights, assembler);
 
-    /// <summary><see cref="LearnerMethods.GetWeights"/>, with its responses fed to <paramref name="assembler"/>.</summary>
+    /// <summary><c>GetWeights</c>, with its responses fed to <paramref name="assembler"/>.</summary>
     public static Method<GetWeightsRequest, WeightsChunkReceipt> GetWeightsInto(WeightsAssembler assembler) =>
         Retarget(LearnerMethods.GetWeights, assembler);
 
@@ -33,5 +33,36 @@ public static class WeightsStreaming
     {
         ArgumentNullException.ThrowIfNull(method);
         return new Method<TRequest, WeightsChunkReceipt>(method.Type, method.ServiceName, method.Name, method.RequestMarshaller, Into(assembler));
+    }
+}
+
+/// <summary>The generated methods of <c>asyncrl.v1.Learner</c> (learner.proto), typed, for calls that use their own marshallers.</summary>
+public static class LearnerMethods
+{
+    /// <summary>The fully qualified service name.</summary>
+    public const string ServiceName = "asyncrl.v1.Learner";
+
+    /// <summary>Every newly published policy version, chunked.</summary>
+    public static Method<WatchWeightsRequest, WeightsChunk> WatchWeights { get; } = Protobuf<WatchWeightsRequest, WeightsChunk>(MethodType.ServerStreaming, "WatchWeights");
+
+    /// <summary>One chosen version, chunked.</summary>
+    public static Method<GetWeightsRequest, WeightsChunk> GetWeights { get; } = Protobuf<GetWeightsRequest, WeightsChunk>(MethodType.ServerStreaming, "GetWeights");
+
+    private static Method<TRequest, TResponse> Protobuf<TRequest, TResponse>(MethodType type, string name)
+        where TRequest : class, Google.Protobuf.IMessage<TRequest>, new()
+        where TResponse : class, Google.Protobuf.IMessage<TResponse>, new() =>
+        new(type, ServiceName, name, Marshal<TRequest>(), Marshal<TResponse>());
+
+    private static Marshaller<T> Marshal<T>() where T : class, Google.Protobuf.IMessage<T>, new()
+    {
+        var parser = new Google.Protobuf.MessageParser<T>(() => new T());
+        return Marshallers.Create(
+            (message, context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                Google.Protobuf.MessageExtensions.WriteTo(message, context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
     }
 }

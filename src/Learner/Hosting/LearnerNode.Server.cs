@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using AsyncRL.Contracts.Transport;
-using AsyncRL.Contracts.V1;
+using AsyncRL.Contracts.Wire;
 using AsyncRL.Learner.Service;
+using AsyncRL.Learner.Wire;
+using Grpc.AspNetCore.Server;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,17 +17,22 @@ namespace AsyncRL.Learner;
 
 public sealed partial class LearnerNode
 {
-    /// <summary>Kestrel with our gRPC transport: the learner service (token-checked) and health (anonymous).</summary>
+    /// <summary>Kestrel with grpc-dotnet: the learner service (token-checked), health (anonymous) and, when asked, reflection.</summary>
     private async Task<(WebApplication, Uri)> StartServerAsync(LearnerService service, CancellationToken cancellationToken)
     {
         var endPoint = ListenAddress.Parse(_options.Listen);
-        var app = BuildApp(endPoint, _options.TlsCertificate, grpc =>
-        {
-            grpc.MaxReceiveMessageSize = _options.MaxReceiveMessageSize;
-            if (_options.AuthToken is { Length: > 0 } token) grpc.Authenticator = new BearerTokenAuthenticator(token);
-        });
-        app.MapGrpcService(LearnerMethods.BindService(service));
-        app.MapGrpcService(_health.CreateDefinition());
+        var builder = CreateBuilder(endPoint, _options.TlsCertificate);
+        builder.Services.AddSingleton(service);
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = _options.MaxReceiveMessageSize)
+            .AddServiceOptions<LearnerService>(learner =>
+            {
+                if (_options.AuthToken is { Length: > 0 } token) learner.Interceptors.Add<BearerTokenInterceptor>(token);
+            });
+        if (_options.GrpcReflection) builder.Services.AddGrpcReflection();
+        var app = Build(builder);
+        app.MapGrpcService<LearnerService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        if (_options.GrpcReflection) app.MapGrpcReflectionService();
         return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));
     }
 
@@ -33,12 +40,14 @@ public sealed partial class LearnerNode
     private async Task<(WebApplication, Uri)> StartHealthServerAsync(int port, CancellationToken cancellationToken)
     {
         var endPoint = new IPEndPoint(ListenAddress.Parse(_options.Listen).Address, port);
-        var app = BuildApp(endPoint, certificate: null, configure: null);
-        app.MapGrpcService(_health.CreateDefinition());
+        var builder = CreateBuilder(endPoint, certificate: null);
+        builder.Services.AddGrpc();
+        var app = Build(builder);
+        app.MapGrpcService<HealthServiceImpl>();
         return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));
     }
 
-    private WebApplication BuildApp(IPEndPoint endPoint, X509Certificate2? certificate, Action<GrpcServerOptions>? configure)
+    private WebApplicationBuilder CreateBuilder(IPEndPoint endPoint, X509Certificate2? certificate)
     {
         // No appsettings reload: its watcher follows the working directory, where the run directory usually lies,
         // and woke on every metrics line (a thread busy on inotify events for the whole run).
@@ -46,13 +55,21 @@ public sealed partial class LearnerNode
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
+        builder.Services.AddSingleton(_health);
+        builder.Services.AddSingleton(Instrumentation);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureGrpcDefaults();
             kestrel.ListenGrpc(endPoint, certificate);
         });
-        builder.Services.AddGrpcTransport(configure);
-        return builder.Build();
+        return builder;
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseMiddleware<GrpcCallObserver>();
+        return app;
     }
 
     private static async Task<Uri> StartAppAsync(WebApplication app, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using AsyncRL.Algorithms;
-using AsyncRL.Contracts.Health.V1;
 using AsyncRL.Environments;
 using AsyncRL.Learner.Checkpointing;
 using AsyncRL.Learner.Ingestion;
@@ -11,7 +10,8 @@ using AsyncRL.Learner.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ServingStatus = AsyncRL.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.HealthCheck;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AsyncRL.Learner;
 
@@ -32,7 +32,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
     private readonly RunLifetime _lifetime = new();
     private readonly CancellationTokenSource _loopStop = new();
     private readonly TaskCompletionSource<LearnerRunSummary> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HealthService _health = new();
+    private readonly HealthServiceImpl _health = new();
     private readonly NodeRegistry _registry;
     private readonly IngestCounters _counters = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -65,7 +65,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _registry = new NodeRegistry(_time, options.Lease);
         _health.SetStatus("", ServingStatus.NotServing);
-        _health.SetStatus(Contracts.V1.LearnerMethods.ServiceName, ServingStatus.NotServing);
+        _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.NotServing);
     }
 
     /// <summary>The node's spans and instruments (listen to them, or export them with <see cref="LearnerTelemetry"/>).</summary>
@@ -132,7 +132,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
         if (_options.HealthPort is { } healthPort)
             (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
         _health.SetStatus("", ServingStatus.Serving);
-        _health.SetStatus(Contracts.V1.LearnerMethods.ServiceName, ServingStatus.Serving);
+        _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.Serving);
 
         runtime.Clock.Start(_restoredSeconds);
         _loopTask = Task.Run(RunLoopAsync, CancellationToken.None);
@@ -169,7 +169,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
             if (!_started) return;
             LearnerLog.Stopping(_logger);
             _health.SetStatus("", ServingStatus.NotServing);
-            _health.SetStatus(Contracts.V1.LearnerMethods.ServiceName, ServingStatus.NotServing);
+            _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.NotServing);
             _lifetime.Stop();
             _runtime!.Queue.Close();
             await _loopStop.CancelAsync().ConfigureAwait(false);

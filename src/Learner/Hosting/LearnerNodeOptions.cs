@@ -117,6 +117,9 @@ public sealed record LearnerNodeOptions
     /// <summary>Largest SampleBatch accepted, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Serve gRPC server reflection on the learner's port, so grpcurl-style tools can list the services.</summary>
+    public bool GrpcReflection { get; init; }
+
     /// <summary>The run's id; null: restored from the checkpoint, or a new one.</summary>
     public string? RunId { get; init; }
 

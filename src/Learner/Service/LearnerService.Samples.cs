@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using AsyncRL.Algorithms;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Ingestion;
 using AsyncRL.Learner.Membership;
+using Grpc.Core;
 
 namespace AsyncRL.Learner.Service;
 
@@ -14,7 +14,7 @@ internal sealed partial class LearnerService
     /// <summary>Environment steps one row may account for (frame skip, agents per step) before a batch is implausible.</summary>
     private const ulong MaxEnvStepsPerRow = 1024;
 
-    public async Task PushSamplesAsync(IAsyncEnumerable<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
+    public override async Task PushSamples(IAsyncStreamReader<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
     {
         EnsureRunning();
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.Ending);
@@ -22,7 +22,7 @@ internal sealed partial class LearnerService
         try
         {
             // One batch at a time: its ack (and so the credit it returns) goes out only once it is stored.
-            await foreach (SampleBatch batch in batches.WithCancellation(ending.Token).ConfigureAwait(false))
+            await foreach (SampleBatch batch in batches.ReadAllAsync(ending.Token).ConfigureAwait(false))
             {
                 if (node is null && !string.IsNullOrEmpty(batch.ActorId))
                 {

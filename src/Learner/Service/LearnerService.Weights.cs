@@ -1,13 +1,13 @@
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Publishing;
+using Grpc.Core;
 
 namespace AsyncRL.Learner.Service;
 
 internal sealed partial class LearnerService
 {
-    public async Task WatchWeightsAsync(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
+    public override async Task WatchWeights(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
     {
         EnsureRunning();
         var (encoding, maxChunkBytes) = Encoding(request.Encoding, request.MaxChunkBytes);
@@ -43,7 +43,7 @@ internal sealed partial class LearnerService
         }
     }
 
-    public async Task GetWeightsAsync(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
+    public override async Task GetWeights(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
     {
         EnsureRunning();
         var (encoding, maxChunkBytes) = Encoding(request.Encoding, request.MaxChunkBytes);
@@ -54,12 +54,12 @@ internal sealed partial class LearnerService
             GetWeightsRequest.SelectorOneofCase.Latest => latest,
             // As an actor with lag N acts: exactly N behind once N versions exist, version 0 before.
             GetWeightsRequest.SelectorOneofCase.BehindLatest => Math.Max(0, latest - request.BehindLatest),
-            _ => throw new RpcException(StatusCode.InvalidArgument, "selector is not set: give version, latest or behind_latest"),
+            _ => throw Invalid("selector is not set: give version, latest or behind_latest"),
         };
         PublishedVersion version = _publisher.Find(wanted)
-            ?? throw new RpcException(StatusCode.NotFound, wanted > latest
+            ?? throw new RpcException(new Status(StatusCode.NotFound, wanted > latest
                 ? $"policy version {wanted} is not published yet (latest is {latest})"
-                : $"policy version {wanted} is no longer retained (retained: {oldest}..{latest})");
+                : $"policy version {wanted} is no longer retained (retained: {oldest}..{latest})"));
         await SendAsync(version, encoding, maxChunkBytes, chunks, context.CancellationToken).ConfigureAwait(false);
     }
 
@@ -76,7 +76,7 @@ internal sealed partial class LearnerService
         {
             WeightsEncoding.Unspecified or WeightsEncoding.F32 => WeightsEncoding.F32,
             WeightsEncoding.Bf16 => WeightsEncoding.Bf16,
-            _ => throw new RpcException(StatusCode.InvalidArgument, $"weights encoding {encoding} is not supported (F32, BF16)"),
+            _ => throw Invalid($"weights encoding {encoding} is not supported (F32, BF16)"),
         };
         int size = maxChunkBytes is 0 or > WeightsChunks.MaxChunkBytes ? WeightsChunks.MaxChunkBytes : (int)maxChunkBytes;
         return (resolved, size);

@@ -1,10 +1,10 @@
 using AsyncRL.Algorithms;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Ingestion;
 using AsyncRL.Learner.Membership;
 using AsyncRL.Learner.Publishing;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AsyncRL.Learner.Service;
@@ -13,7 +13,7 @@ namespace AsyncRL.Learner.Service;
 /// <c>asyncrl.v1.Learner</c> as docs/wire-protocol.md specifies it. Handlers never throw at bad input: a
 /// bad batch is answered REJECTED on its stream, a bad request with INVALID_ARGUMENT, and the node goes on.
 /// </summary>
-internal sealed partial class LearnerService : ILearnerService
+internal sealed partial class LearnerService : Contracts.V1.Learner.LearnerBase
 {
     /// <summary>The trailer that tells actors the run is over (they exit 0).</summary>
     public const string RunFinishedTrailer = "asyncrl-run-finished";
@@ -39,14 +39,14 @@ internal sealed partial class LearnerService : ILearnerService
         (_lifetime, _counters, _instrumentation, _logger) = (lifetime, counters, instrumentation, logger);
     }
 
-    public Task<RegisterReply> RegisterAsync(RegisterRequest request, ServerCallContext context)
+    public override Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
     {
         EnsureRunning();
-        if (string.IsNullOrWhiteSpace(request.NodeId)) throw new RpcException(StatusCode.InvalidArgument, "node_id is empty");
+        if (string.IsNullOrWhiteSpace(request.NodeId)) throw Invalid("node_id is empty");
         if (request.NodeId.Contains('/', StringComparison.Ordinal))
-            throw new RpcException(StatusCode.InvalidArgument, $"node_id '{request.NodeId}' contains '/', which separates it from the actor index");
+            throw Invalid($"node_id '{request.NodeId}' contains '/', which separates it from the actor index");
         if (request.ActorCount is 0 or > MaxActorsPerNode)
-            throw new RpcException(StatusCode.InvalidArgument, $"actor_count {request.ActorCount} is outside [1, {MaxActorsPerNode}]");
+            throw Invalid($"actor_count {request.ActorCount} is outside [1, {MaxActorsPerNode}]");
 
         var actorIds = _registry.Register(request.NodeId, request.ActorCount, request.EnvsPerActor, request.Capabilities);
         LearnerLog.Registered(_logger, request.NodeId, request.ActorCount, request.EnvsPerActor);
@@ -66,9 +66,13 @@ internal sealed partial class LearnerService : ILearnerService
     /// <summary>Calls after the end of the run are refused; calls during shutdown are told to come back.</summary>
     private void EnsureRunning()
     {
-        if (_lifetime.IsFinished) throw new RpcException(StatusCode.FailedPrecondition, "run finished");
-        if (_lifetime.IsStopping) throw new RpcException(StatusCode.Unavailable, "the learner is shutting down");
+        if (_lifetime.IsFinished) throw new RpcException(new Status(StatusCode.FailedPrecondition, "run finished"));
+        if (_lifetime.IsStopping) throw ShuttingDown();
     }
+
+    private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
+
+    private static RpcException ShuttingDown() => new(new Status(StatusCode.Unavailable, "the learner is shutting down"));
 
     /// <summary>
     /// How a stream ends when the node ends it: true (OK, with the run-finished trailer) when the run
@@ -81,7 +85,7 @@ internal sealed partial class LearnerService : ILearnerService
             context.ResponseTrailers.Add(RunFinishedTrailer, "true");
             return true;
         }
-        if (_lifetime.IsStopping) throw new RpcException(StatusCode.Unavailable, "the learner is shutting down");
+        if (_lifetime.IsStopping) throw ShuttingDown();
         return false;
     }
 }

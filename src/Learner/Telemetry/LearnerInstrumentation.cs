@@ -37,6 +37,8 @@ public sealed class LearnerInstrumentation : IDisposable
         EpisodeReturn = Meter.CreateHistogram<double>("asyncrl.learner.episode.return", "1", "Returns of finished episodes");
         Meter.CreateObservableGauge("asyncrl.learner.policy_version", () => Volatile.Read(ref _policyVersion), "{version}",
             "Newest published policy version");
+        RpcCalls = Meter.CreateCounter<long>("asyncrl.rpc.server.calls", "{call}", "gRPC calls answered, by method and status code");
+        RpcDuration = Meter.CreateHistogram<double>("asyncrl.rpc.server.duration", "s", "Time from a gRPC call's arrival to its status");
         Meter.CreateObservableGauge("asyncrl.learner.ingest.queue_depth", () => Volatile.Read(ref _queueDepth), "{batch}",
             "Batches waiting in the ingestion queue");
     }
@@ -48,6 +50,10 @@ public sealed class LearnerInstrumentation : IDisposable
     public Meter Meter { get; }
 
     internal Histogram<long> Staleness { get; }
+
+    internal Counter<long> RpcCalls { get; }
+
+    internal Histogram<double> RpcDuration { get; }
 
     internal Histogram<double> UpdateDuration { get; }
 

@@ -7,16 +7,13 @@ using OpenTelemetry.Trace;
 namespace AsyncRL.Learner;
 
 /// <summary>
-/// OTLP export of the learner's (and the transport's) traces and metrics, configured by the standard
+/// OTLP export of the learner's traces and metrics, with the standard ASP.NET Core, gRPC client and .NET runtime instrumentation,, configured by the standard
 /// <c>OTEL_*</c> environment variables: off unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal
 /// endpoint) is set, off with <c>OTEL_SDK_DISABLED=true</c>; <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> picks
 /// <c>grpc</c> or <c>http/protobuf</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> name the resource.
 /// </summary>
 public static class LearnerTelemetry
 {
-    /// <summary>The transport's source and meter (src/Contracts), exported alongside the learner's.</summary>
-    public const string TransportName = "AsyncRL.Contracts.Transport";
-
     /// <summary>Builds the providers; the caller owns (and disposes) what comes back.</summary>
     /// <param name="serviceName">service.name unless OTEL_SERVICE_NAME says otherwise.</param>
     /// <param name="additionalSources">More source and meter names to export (e.g. the actors', in an embedded run).</param>
@@ -32,7 +29,7 @@ public static class LearnerTelemetry
         string? metricsEndpoint = NonEmpty(env("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"));
         if (generic is null && tracesEndpoint is null && metricsEndpoint is null) return new OtlpExport(null, null);
 
-        string[] names = [LearnerInstrumentation.Name, TransportName, .. additionalSources ?? []];
+        string[] names = [LearnerInstrumentation.Name, .. additionalSources ?? []];
         var resource = ResourceBuilder.CreateDefault().AddService(NonEmpty(env("OTEL_SERVICE_NAME")) ?? serviceName);
         var protocol = Protocol(env("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? env("OTEL_EXPORTER_OTLP_PROTOCOL"));
         var metricsProtocol = Protocol(env("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL") ?? env("OTEL_EXPORTER_OTLP_PROTOCOL"));
@@ -40,11 +37,16 @@ public static class LearnerTelemetry
         TracerProvider? traces = tracesEndpoint is null && generic is null ? null : Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(names)
+            // Standard rpc.* spans of both ends: the learner's Kestrel server and the actors' Grpc.Net.Client calls.
+            .AddAspNetCoreInstrumentation()
+            .AddGrpcClientInstrumentation()
             .AddOtlpExporter(o => Apply(o, protocol, tracesEndpoint, generic, "v1/traces"))
             .Build();
         MeterProvider? metrics = metricsEndpoint is null && generic is null ? null : Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(names)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
             .AddOtlpExporter(o => Apply(o, metricsProtocol, metricsEndpoint, generic, "v1/metrics"))
             .Build();
         return new OtlpExport(traces, metrics);

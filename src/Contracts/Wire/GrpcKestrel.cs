@@ -4,10 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace AsyncRL.Contracts.Transport;
+namespace AsyncRL.Contracts.Wire;
 
-/// <summary>Kestrel settings for gRPC: HTTP/2-only listeners and limits sized for bulk transfer.</summary>
-public static class GrpcKestrelExtensions
+/// <summary>Kestrel settings for the learner's gRPC: HTTP/2-only listeners and limits sized for bulk transfer.</summary>
+public static class GrpcKestrel
 {
     /// <summary>HTTP/2 connection receive window: several streams of bulk uploads in flight at once.</summary>
     public const int ConnectionWindowSize = 32 * 1024 * 1024;
@@ -19,10 +19,9 @@ public static class GrpcKestrelExtensions
     public const int StreamWindowSize = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Sizes Kestrel's limits for gRPC: large HTTP/2 flow-control windows and frames (Kestrel's defaults,
-    /// 1 MiB / 768 KiB, throttle a single bulk stream on fast links), keep-alive pings to find dead peers,
-    /// a response buffer that holds a whole 1 MiB message, and no whole-body size or minimum-rate limits
-    /// (streams are long-lived; gRPC bounds messages).
+    /// Large HTTP/2 flow-control windows and frames (Kestrel's defaults, 1 MiB / 768 KiB, throttle a single bulk
+    /// stream), keep-alive pings to find dead peers, a response buffer that holds a whole 1 MiB message, and no
+    /// whole-body size or minimum-rate limits (streams are long-lived; gRPC bounds messages).
     /// </summary>
     public static KestrelServerOptions ConfigureGrpcDefaults(this KestrelServerOptions options)
     {
@@ -37,17 +36,16 @@ public static class GrpcKestrelExtensions
         limits.MaxRequestBodySize = null;
         limits.MinRequestBodyDataRate = null;
         limits.MinResponseDataRate = null;
-        // How much response data one stream may have queued before a write waits: with Kestrel's 64 KiB,
-        // a 1 MiB message makes the handler and the frame writer take turns 16 times (about 40% slower).
+        // How much response data one stream may have queued before a write waits: with Kestrel's 64 KiB, a
+        // 1 MiB message makes the handler and the frame writer take turns 16 times.
         limits.MaxResponseBufferSize = 2 * 1024 * 1024;
         options.AddServerHeader = false;
         return options;
     }
 
     /// <summary>
-    /// Listens for gRPC on <paramref name="endPoint"/>: HTTP/2 only, cleartext with prior knowledge, or TLS
-    /// (ALPN h2, TLS 1.2+) when a certificate is given. Port 0 picks a free port (read it from the server's
-    /// addresses after start).
+    /// Listens on <paramref name="endPoint"/>: HTTP/2 only, cleartext with prior knowledge, or TLS (ALPN h2,
+    /// TLS 1.2+) when a certificate is given. Port 0 picks a free port.
     /// </summary>
     public static KestrelServerOptions ListenGrpc(this KestrelServerOptions options, IPEndPoint endPoint, X509Certificate2? certificate = null)
     {
