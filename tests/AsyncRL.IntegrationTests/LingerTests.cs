@@ -1,5 +1,5 @@
-using AsyncRL.Contracts.Health.V1;
-using AsyncRL.Contracts.Transport;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace AsyncRL.IntegrationTests;
 
@@ -30,7 +30,7 @@ public sealed class LingerTests
         Assert.Contains("run finished", actor.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(run.Path, "summary.json")), Output());
         using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{healthPort}"));
-        var health = await new HealthClient(channel).CheckAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
 
         // SIGTERM ends them in order: a clean exit, not the signal's 143.

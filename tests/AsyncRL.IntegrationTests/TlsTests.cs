@@ -1,6 +1,6 @@
 using System.Net;
-using AsyncRL.Contracts.Health.V1;
-using AsyncRL.Contracts.Transport;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using AsyncRL.Tests.Support;
 
 namespace AsyncRL.IntegrationTests;
@@ -36,7 +36,7 @@ public sealed class TlsTests
         Assert.Contains($"listening on https://127.0.0.1:{port}", learner.Output, StringComparison.Ordinal);
         // Kubernetes' gRPC probes speak plaintext: the health port stays h2c beside the TLS port.
         using var healthChannel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{healthPort}"));
-        var health = await new HealthClient(healthChannel).CheckAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var health = await new Health.HealthClient(healthChannel).CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         Assert.True(metrics[^1].GetProperty("policy_version").GetInt64() > 1, Output());
         // The actor whose CA did not sign the learner's certificate never got a batch through.

@@ -35,6 +35,9 @@ internal static class LearnerChannel
             HttpHandler = handler,
             DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
+            // The node's own stop surfaces as OperationCanceledException (not RpcException CANCELLED), which the
+            // retry pipelines and the loops treat as the end rather than as a failure to report and retry.
+            ThrowOperationCanceledOnCancellation = true,
             // Sends are bounded by the learner's limit, which answers RESOURCE_EXHAUSTED; receives are 1 MiB chunks.
             MaxSendMessageSize = null,
         });

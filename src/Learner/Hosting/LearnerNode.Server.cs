@@ -42,6 +42,8 @@ public sealed partial class LearnerNode
         var endPoint = new IPEndPoint(ListenAddress.Parse(_options.Listen).Address, port);
         var builder = CreateBuilder(endPoint, certificate: null);
         builder.Services.AddGrpc();
+        // A Watch on health never ends by itself: past this grace the node's stop closes it instead of waiting.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = Build(builder);
         app.MapGrpcService<HealthServiceImpl>();
         return (app, await StartAppAsync(app, cancellationToken).ConfigureAwait(false));

@@ -122,6 +122,9 @@ public sealed partial class LearnerNode : IAsyncDisposable
 
     private async Task<Uri> StartCoreAsync(CancellationToken cancellationToken)
     {
+        // Health first: probes get NOT_SERVING (not a refused connection) while a checkpoint is restored.
+        if (_options.HealthPort is { } healthPort)
+            (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
         var runtime = _runtime = Prepare();
         _loop = new UpdateLoop(runtime);
         _loop.PublishFirst();
@@ -129,8 +132,6 @@ public sealed partial class LearnerNode : IAsyncDisposable
             new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
             _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
         (_app, Address) = await StartServerAsync(service, cancellationToken).ConfigureAwait(false);
-        if (_options.HealthPort is { } healthPort)
-            (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
         _health.SetStatus("", ServingStatus.Serving);
         _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.Serving);
 

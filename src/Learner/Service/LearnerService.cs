@@ -13,7 +13,7 @@ namespace AsyncRL.Learner.Service;
 /// <c>asyncrl.v1.Learner</c> as docs/wire-protocol.md specifies it. Handlers never throw at bad input: a
 /// bad batch is answered REJECTED on its stream, a bad request with INVALID_ARGUMENT, and the node goes on.
 /// </summary>
-internal sealed partial class LearnerService : Contracts.V1.Learner.LearnerBase
+internal sealed partial class LearnerService : LearnerServiceBase
 {
     /// <summary>The trailer that tells actors the run is over (they exit 0).</summary>
     public const string RunFinishedTrailer = "asyncrl-run-finished";

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AsyncRL.Algorithms.Language;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Environments.Language;
 using AsyncRL.Learner.Tests.Support;

@@ -1,5 +1,5 @@
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Tests.Support;
 

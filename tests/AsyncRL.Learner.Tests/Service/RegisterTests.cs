@@ -1,5 +1,5 @@
 using AsyncRL.Algorithms.Ppo;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Tests.Support;
 
@@ -70,7 +70,7 @@ public sealed class RegisterTests
         await using var learner = await LearnerHarness.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            learner.Client.RegisterAsync(new RegisterRequest { NodeId = nodeId, ActorCount = actors }).Within());
+            learner.Client.RegisterAsync(new RegisterRequest { NodeId = nodeId, ActorCount = actors }).ResponseAsync.Within());
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(reason, error.Status.Detail, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class RegisterTests
     public async Task Calls_WithoutTheToken_AreUnauthenticated()
     {
         await using var learner = await LearnerHarness.StartAsync(o => o with { AuthToken = "s3cret" }, clientToken: "wrong");
-        using var good = GrpcChannel.ForAddress(learner.Node.Address!, new GrpcChannelOptions { BearerToken = "s3cret" });
+        using var good = Grpc.Net.Client.GrpcChannel.ForAddress(learner.Node.Address!);
 
         var register = await Assert.ThrowsAsync<RpcException>(() => learner.RegisterAsync());
         await using var push = new PushStream(learner.Client);
@@ -89,7 +89,8 @@ public sealed class RegisterTests
             await push.WriteAsync(new SampleBatch { ActorId = "x/0", Seq = 1 });
             await push.NextAckAsync().Within();
         });
-        var reply = await new LearnerClient(good).RegisterAsync(new RegisterRequest { NodeId = "node-a", ActorCount = 1 }).Within();
+        var withToken = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(good.CreateCallInvoker(), metadata => { metadata.Add("authorization", "Bearer s3cret"); return metadata; });
+        var reply = await new AsyncRL.Contracts.V1.Learner.LearnerClient(withToken).RegisterAsync(new RegisterRequest { NodeId = "node-a", ActorCount = 1 }).ResponseAsync.Within();
 
         Assert.Equal(StatusCode.Unauthenticated, register.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, pushError.StatusCode);

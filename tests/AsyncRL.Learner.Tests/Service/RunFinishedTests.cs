@@ -1,5 +1,5 @@
-using AsyncRL.Contracts.Health.V1;
-using AsyncRL.Contracts.Transport;
+using Grpc.Health.V1;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Service;
 using AsyncRL.Learner.Tests.Support;
@@ -18,8 +18,8 @@ public sealed class RunFinishedTests
         await using var watch = new WeightsWatch(learner.Client);
         await watch.NextAsync().Within();
         await using var push = new PushStream(learner.Client);
-        using var healthChannel = GrpcChannel.ForAddress(learner.Node.HealthAddress!);
-        var health = await new HealthClient(healthChannel).CheckAsync().Within();
+        using var healthChannel = Grpc.Net.Client.GrpcChannel.ForAddress(learner.Node.HealthAddress!);
+        var health = await new Health.HealthClient(healthChannel).CheckAsync(new HealthCheckRequest()).ResponseAsync.Within();
 
         await push.SendAsync(fragments.Batch(registered, 1));
         await push.SendAsync(fragments.Batch(registered, 2));

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using AsyncRL.Algorithms;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
 using AsyncRL.Contracts.V1;
 using AsyncRL.Learner.Tests.Support;
 using AsyncRL.Models;

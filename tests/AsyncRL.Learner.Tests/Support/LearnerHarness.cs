@@ -1,7 +1,10 @@
 using AsyncRL.Algorithms;
 using AsyncRL.Algorithms.Ppo;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
+using LearnerClient = AsyncRL.Contracts.V1.Learner.LearnerClient;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 
 namespace AsyncRL.Learner.Tests.Support;
 
@@ -13,11 +16,14 @@ internal sealed class LearnerHarness : IAsyncDisposable
 
     private readonly TempDirectory? _ownedDirectory;
 
-    private LearnerHarness(LearnerNode node, GrpcChannel channel, TempDirectory? ownedDirectory, string outDir)
+    private LearnerHarness(LearnerNode node, GrpcChannel channel, string? token, TempDirectory? ownedDirectory, string outDir)
     {
         Node = node;
         Channel = channel;
-        Client = new LearnerClient(channel);
+        Invoker = token is { Length: > 0 }
+            ? channel.Intercept(metadata => { metadata.Add("authorization", "Bearer " + token); return metadata; })
+            : channel.CreateCallInvoker();
+        Client = new LearnerClient(Invoker);
         _ownedDirectory = ownedDirectory;
         OutDir = outDir;
     }
@@ -25,6 +31,9 @@ internal sealed class LearnerHarness : IAsyncDisposable
     public LearnerNode Node { get; }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>Calls with the harness's token (for calls with their own marshallers).</summary>
+    public CallInvoker Invoker { get; }
 
     public LearnerClient Client { get; }
 
@@ -49,12 +58,12 @@ internal sealed class LearnerHarness : IAsyncDisposable
         var options = (configure ?? (o => o))(DefaultOptions(dir));
         var node = algorithm is null ? new LearnerNode(options, timeProvider: time) : new LearnerNode(options, algorithm(options), timeProvider: time);
         Uri address = await node.StartAsync().Within();
-        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { BearerToken = clientToken ?? options.AuthToken });
-        return new LearnerHarness(node, channel, owned, dir);
+        var channel = GrpcChannel.ForAddress(address);
+        return new LearnerHarness(node, channel, clientToken ?? options.AuthToken, owned, dir);
     }
 
     public Task<RegisterReply> RegisterAsync(string nodeId = "node-a", uint actors = 1) =>
-        Client.RegisterAsync(new RegisterRequest { NodeId = nodeId, ActorCount = actors, EnvsPerActor = Fragments.Envs }).Within();
+        Client.RegisterAsync(new RegisterRequest { NodeId = nodeId, ActorCount = actors, EnvsPerActor = Fragments.Envs }).ResponseAsync.Within();
 
     public async ValueTask DisposeAsync()
     {

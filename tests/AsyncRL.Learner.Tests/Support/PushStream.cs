@@ -1,21 +1,22 @@
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
+using LearnerClient = AsyncRL.Contracts.V1.Learner.LearnerClient;
 
 namespace AsyncRL.Learner.Tests.Support;
 
 /// <summary>A PushSamples call driven one batch at a time.</summary>
 internal sealed class PushStream : IAsyncDisposable
 {
-    private readonly DuplexStreamingCall<SampleBatch, PushAck> _call;
+    private readonly AsyncDuplexStreamingCall<SampleBatch, PushAck> _call;
     private readonly IAsyncEnumerator<PushAck> _acks;
 
     public PushStream(LearnerClient client)
     {
         _call = client.PushSamples();
-        _acks = _call.ResponseStream.GetAsyncEnumerator();
+        _acks = _call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
     }
 
-    public DuplexStreamingCall<SampleBatch, PushAck> Call => _call;
+    public AsyncDuplexStreamingCall<SampleBatch, PushAck> Call => _call;
 
     public Task WriteAsync(SampleBatch batch) => _call.RequestStream.WriteAsync(batch).Within();
 

@@ -1,22 +1,23 @@
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
+using LearnerClient = AsyncRL.Contracts.V1.Learner.LearnerClient;
 
 namespace AsyncRL.Learner.Tests.Support;
 
 /// <summary>A WatchWeights call read one complete version at a time.</summary>
 internal sealed class WeightsWatch : IAsyncDisposable
 {
-    private readonly ServerStreamingCall<WeightsChunk> _call;
+    private readonly AsyncServerStreamingCall<WeightsChunk> _call;
     private readonly IAsyncEnumerator<WeightsChunk> _chunks;
 
     public WeightsWatch(LearnerClient client, WatchWeightsRequest? request = null)
     {
         _call = client.WatchWeights(request ?? new WatchWeightsRequest { NodeId = "node-a" });
-        _chunks = _call.ResponseStream.GetAsyncEnumerator();
+        _chunks = _call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
     }
 
-    public ServerStreamingCall<WeightsChunk> Call => _call;
+    public AsyncServerStreamingCall<WeightsChunk> Call => _call;
 
     /// <summary>The next complete version (null when the stream ended).</summary>
     public async Task<WeightsAssembler?> NextAsync()
@@ -54,7 +55,7 @@ internal sealed class WeightsWatch : IAsyncDisposable
     {
         var assembler = new WeightsAssembler();
         using var call = client.GetWeights(request);
-        await foreach (var chunk in call.ResponseStream)
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
             if (assembler.Add(chunk)) return assembler;
         throw new InvalidOperationException("GetWeights ended before a complete version.");
     }
