@@ -1,8 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using AsyncRL.Contracts.Health.V1;
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
-using Microsoft.AspNetCore.Builder;
+using Grpc.HealthCheck;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AsyncRL.Contracts.Tests.Interop;
 
@@ -24,7 +23,7 @@ public sealed class OurServersFixture : IAsyncLifetime
         File.WriteAllText(RootCertificatePath, TestCertificates.LocalhostPem);
         Plain = await StartAsync(null, null);
         Tls = await StartAsync(TestCertificates.Localhost, null);
-        Authenticated = await StartAsync(null, new BearerTokenAuthenticator(Token));
+        Authenticated = await StartAsync(null, Token);
     }
 
     public async Task DisposeAsync()
@@ -35,12 +34,13 @@ public sealed class OurServersFixture : IAsyncLifetime
         File.Delete(RootCertificatePath);
     }
 
-    private static Task<GrpcTestServer> StartAsync(X509Certificate2? certificate, IGrpcCallAuthenticator? authenticator) =>
-        GrpcTestServer.StartAsync(app =>
-        {
-            app.MapGrpcService(new InteropService().Definition());
-            app.MapGrpcService(new HealthService().CreateDefinition());
-        }, options => options.Authenticator = authenticator, certificate);
+    /// <summary>The interop service and health (anonymous even where the interop service needs the token).</summary>
+    private static Task<GrpcTestServer> StartAsync(X509Certificate2? certificate, string? token)
+    {
+        var health = new HealthServiceImpl();
+        health.SetStatus("", ServingStatus.Serving);
+        return GrpcTestServer.StartInteropAsync(new InteropService(), health, token, certificate: certificate);
+    }
 }
 
 /// <summary>A real gRPC implementation (grpcio) calls our server: every call shape, statuses, deadlines, metadata.</summary>

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace AsyncRL.Contracts.Tests.Interop;
 
@@ -45,7 +46,9 @@ public sealed class PythonServerFixture : IAsyncLifetime
 /// <summary>Our client calls a real gRPC implementation (grpcio): every call shape, statuses, deadlines, metadata.</summary>
 public sealed class PythonServerInteropTests(PythonServerFixture python) : IClassFixture<PythonServerFixture>
 {
-    private GrpcChannel Channel() => GrpcChannel.ForAddress(python.Address!);
+    private GrpcChannel Channel(GrpcChannelOptions? options = null) => GrpcChannel.ForAddress(python.Address!, options ?? new GrpcChannelOptions());
+
+    private static Interop.InteropClient Client(GrpcChannel channel) => new(channel);
 
     [RequiresPythonGrpcFact]
     public async Task Unary_EchoWithMetadata_RoundTrips()
@@ -56,7 +59,7 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
         var headers = new Metadata { { "x-text", "hello" }, { "x-blob-bin", blob }, { "x-want-headers", "1" } };
 
         // Act
-        using var call = channel.StartUnary(InteropMethods.Echo, new EchoRequest { Text = "to python", Payload = ByteString.CopyFrom(new byte[1000]) }, new CallOptions(headers));
+        using var call = Client(channel).EchoAsync(new EchoRequest { Text = "to python", Payload = ByteString.CopyFrom(new byte[1000]) }, headers);
         EchoReply reply = await call.ResponseAsync.Within();
         Metadata responseHeaders = await call.ResponseHeadersAsync.Within();
 
@@ -75,11 +78,14 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
     [InlineData(StatusCode.Unauthenticated, "who are you?")]
     public async Task Unary_ServerAborts_CodeAndMessageArrive(StatusCode code, string message)
     {
+        // Arrange
         using var channel = Channel();
 
+        // Act
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { FailCode = (int)code, FailMessage = message }).Within());
+            Client(channel).EchoAsync(new EchoRequest { FailCode = (int)code, FailMessage = message }).ResponseAsync.Within());
 
+        // Assert
         Assert.Equal(code, ex.StatusCode);
         Assert.Equal(message, ex.Status.Detail);
     }
@@ -90,12 +96,13 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
         // Arrange
         const long total = 64L * 1024 * 1024;
         using var channel = Channel();
-        using var call = channel.ServerStreaming(InteropMethods.Download, new DownloadRequest { TotalBytes = total, ChunkSize = 1024 * 1024 });
+        using var call = Client(channel).Download(new DownloadRequest { TotalBytes = total, ChunkSize = 1024 * 1024 });
+        using var expiry = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         long received = 0;
         bool intact = true;
 
         // Act
-        await foreach (Chunk chunk in call.ResponseStream.WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token))
+        await foreach (Chunk chunk in call.ResponseStream.ReadAllAsync(expiry.Token))
         {
             intact &= chunk.Offset == received && Pattern.Check(chunk.Data.Span, chunk.Offset);
             received += chunk.Data.Length;
@@ -112,7 +119,7 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
         // Arrange
         const int chunk = 1024 * 1024;
         using var channel = Channel();
-        using var call = channel.ClientStreaming(InteropMethods.Upload);
+        using var call = Client(channel).Upload();
         byte[] block = new byte[chunk];
 
         // Act
@@ -133,35 +140,38 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
     [RequiresPythonGrpcFact]
     public async Task DuplexStreaming_PingPong_EachReplyBeforeTheNextRequest()
     {
+        // Arrange
         using var channel = Channel();
-        using var call = channel.DuplexStreaming(InteropMethods.Chat);
-        await using var replies = call.ResponseStream.GetAsyncEnumerator();
+        using var call = Client(channel).Chat();
 
+        // Act / Assert
         for (int i = 0; i < 5; i++)
         {
             await call.RequestStream.WriteAsync(new EchoRequest { Text = $"m{i}" }).Within();
-            Assert.True(await replies.MoveNextAsync().Within());
-            Assert.Equal($"m{i}", replies.Current.Text);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
+            Assert.Equal($"m{i}", call.ResponseStream.Current.Text);
         }
         await call.RequestStream.CompleteAsync().Within();
-
-        Assert.False(await replies.MoveNextAsync().Within());
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
     [RequiresPythonGrpcFact]
     public async Task ServerStreaming_AbortAfterMessages_MessagesThenStatus()
     {
+        // Arrange
         using var channel = Channel();
-        using var call = channel.ServerStreaming(InteropMethods.Download,
+        using var call = Client(channel).Download(
             new DownloadRequest { TotalBytes = 10_000, ChunkSize = 1000, FailAfterChunks = 3, FailCode = (int)StatusCode.DataLoss });
         var received = new List<Chunk>();
 
+        // Act
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (Chunk chunk in call.ResponseStream) received.Add(chunk);
+            await foreach (Chunk chunk in call.ResponseStream.ReadAllAsync()) received.Add(chunk);
         }).Within();
 
+        // Assert
         Assert.Equal(3, received.Count);
         Assert.Equal(StatusCode.DataLoss, ex.StatusCode);
         Assert.Equal("failed after 3 chunks", ex.Status.Detail);
@@ -170,22 +180,28 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
     [RequiresPythonGrpcFact]
     public async Task Unary_DeadlinePasses_DeadlineExceeded()
     {
+        // Arrange
         using var channel = Channel();
-        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddMilliseconds(300));
+        var deadline = DateTime.UtcNow.AddMilliseconds(300);
 
+        // Act
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { WaitForCancellation = true }, options).Within());
+            Client(channel).EchoAsync(new EchoRequest { WaitForCancellation = true }, deadline: deadline).ResponseAsync.Within());
 
+        // Assert
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
     }
 
     [RequiresPythonGrpcFact]
     public async Task Unary_Deadline_IsSentAsGrpcTimeout()
     {
+        // Arrange
         using var channel = Channel();
 
-        EchoReply reply = await channel.UnaryAsync(InteropMethods.Echo, new EchoRequest(), new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(20))).Within();
+        // Act
+        EchoReply reply = await Client(channel).EchoAsync(new EchoRequest(), deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync.Within();
 
+        // Assert
         Assert.True(reply.HasDeadline);
         Assert.InRange(reply.DeadlineRemainingMs, 1, 20_000);
     }
@@ -193,32 +209,46 @@ public sealed class PythonServerInteropTests(PythonServerFixture python) : IClas
     [RequiresPythonGrpcFact]
     public async Task Unary_UnknownMethod_Unimplemented()
     {
+        // Arrange
         using var channel = Channel();
-        var missing = ProtobufMethod.Create<EchoRequest, EchoReply>(MethodType.Unary, InteropMethods.Service, "NoSuchMethod");
+        var missing = new Method<EchoRequest, EchoReply>(MethodType.Unary, "asyncrl.test.v1.Interop", "NoSuchMethod",
+            Marshallers.Create((EchoRequest m) => m.ToByteArray(), EchoRequest.Parser.ParseFrom),
+            Marshallers.Create((EchoReply m) => m.ToByteArray(), EchoReply.Parser.ParseFrom));
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(missing, new EchoRequest()).Within());
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.CreateCallInvoker().AsyncUnaryCall(missing, null, new CallOptions(), new EchoRequest()).ResponseAsync.Within());
 
+        // Assert
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
     }
 
     [RequiresPythonGrpcFact]
     public async Task Unary_ResponseOverOurLimit_ResourceExhausted()
     {
-        using var channel = GrpcChannel.ForAddress(python.Address!, new GrpcChannelOptions { MaxReceiveMessageSize = 100_000 });
+        // Arrange
+        using var channel = Channel(new GrpcChannelOptions { MaxReceiveMessageSize = 100_000 });
 
+        // Act
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { ReplyPayloadSize = 200_000 }).Within());
+            Client(channel).EchoAsync(new EchoRequest { ReplyPayloadSize = 200_000 }).ResponseAsync.Within());
 
+        // Assert
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
     }
 
     [RequiresPythonGrpcFact]
-    public async Task Unary_CallerCancels_OperationCanceled()
+    public async Task Unary_CallerCancels_Cancelled()
     {
+        // Arrange
         using var channel = Channel();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { WaitForCancellation = true }, new CallOptions(CancellationToken: cts.Token)).Within());
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            Client(channel).EchoAsync(new EchoRequest { WaitForCancellation = true }, cancellationToken: cts.Token).ResponseAsync.Within());
+
+        // Assert
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
     }
 }

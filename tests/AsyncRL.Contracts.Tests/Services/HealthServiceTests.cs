@@ -1,22 +1,27 @@
-using AsyncRL.Contracts.Health.V1;
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
-using ServingStatus = AsyncRL.Contracts.Health.V1.HealthCheckResponse.Types.ServingStatus;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace AsyncRL.Contracts.Tests.Services;
 
+/// <summary>grpc.health.v1 as the learner hosts it: one <see cref="HealthServiceImpl"/> instance whose statuses the node sets.</summary>
 public sealed class HealthServiceTests : IAsyncLifetime
 {
-    private readonly HealthService _health = new();
+    private readonly HealthServiceImpl _health = new();
     private GrpcTestServer _server = null!;
     private GrpcChannel _channel = null!;
-    private HealthClient _client = null!;
+    private Health.HealthClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await GrpcTestServer.StartAsync(app => app.MapGrpcService(_health.CreateDefinition()));
+        _server = await GrpcTestServer.StartAsync((services, _) => services.AddSingleton(_health), app => app.MapGrpcService<HealthServiceImpl>());
         _channel = _server.CreateChannel();
-        _client = new HealthClient(_channel);
+        _client = new Health.HealthClient(_channel);
     }
 
     public async Task DisposeAsync()
@@ -25,19 +30,31 @@ public sealed class HealthServiceTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Check_WholeServer_ServingByDefault()
+    [Theory]
+    [InlineData(ServingStatus.Serving)]
+    [InlineData(ServingStatus.NotServing)]
+    public async Task Check_WholeServerStatusSet_ReturnsIt(ServingStatus status)
     {
-        HealthCheckResponse response = await _client.CheckAsync().Within();
+        // Arrange
+        _health.SetStatus("", status);
 
-        Assert.Equal(ServingStatus.Serving, response.Status);
+        // Act
+        HealthCheckResponse response = await _client.CheckAsync(new HealthCheckRequest()).ResponseAsync.Within();
+
+        // Assert
+        Assert.Equal(status, response.Status);
     }
 
     [Fact]
     public async Task Check_UnknownService_NotFound()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _client.CheckAsync("asyncrl.v1.Nope").Within());
+        // Arrange
+        _health.SetStatus("", ServingStatus.Serving);
 
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _client.CheckAsync(new HealthCheckRequest { Service = "asyncrl.v1.Nope" }).ResponseAsync.Within());
+
+        // Assert
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 
@@ -45,29 +62,17 @@ public sealed class HealthServiceTests : IAsyncLifetime
     public async Task Watch_StatusChanges_AreStreamedAsTheyHappen()
     {
         // Arrange
-        using var call = _client.Watch("asyncrl.v1.Learner");
-        await using var updates = call.ResponseStream.GetAsyncEnumerator();
+        using var call = _client.Watch(new HealthCheckRequest { Service = LearnerMethods.ServiceName });
+        IAsyncStreamReader<HealthCheckResponse> updates = call.ResponseStream;
 
         // Act / Assert: unknown first, then each change.
-        Assert.True(await updates.MoveNextAsync().Within());
+        Assert.True(await updates.MoveNext(CancellationToken.None).Within());
         Assert.Equal(ServingStatus.ServiceUnknown, updates.Current.Status);
-        _health.SetStatus("asyncrl.v1.Learner", ServingStatus.NotServing);
-        Assert.True(await updates.MoveNextAsync().Within());
+        _health.SetStatus(LearnerMethods.ServiceName, ServingStatus.NotServing);
+        Assert.True(await updates.MoveNext(CancellationToken.None).Within());
         Assert.Equal(ServingStatus.NotServing, updates.Current.Status);
-        _health.SetStatus("asyncrl.v1.Learner", ServingStatus.Serving);
-        Assert.True(await updates.MoveNextAsync().Within());
+        _health.SetStatus(LearnerMethods.ServiceName, ServingStatus.Serving);
+        Assert.True(await updates.MoveNext(CancellationToken.None).Within());
         Assert.Equal(ServingStatus.Serving, updates.Current.Status);
-    }
-
-    [Fact]
-    public void HealthProto_KeepsThePublicFieldNumbersAndNames()
-    {
-        var check = HealthReflection.Descriptor.Services.Single();
-        Assert.Equal("grpc.health.v1.Health", check.FullName);
-        Assert.Equal(1, HealthCheckRequest.Descriptor.FindFieldByName("service").FieldNumber);
-        Assert.Equal(1, HealthCheckResponse.Descriptor.FindFieldByName("status").FieldNumber);
-        Assert.Equal([0, 1, 2, 3], Enum.GetValues<ServingStatus>().Select(s => (int)s));
-        Assert.Equal(["Check", "Watch"], check.Methods.Select(m => m.Name));
-        Assert.True(check.FindMethodByName("Watch").IsServerStreaming);
     }
 }

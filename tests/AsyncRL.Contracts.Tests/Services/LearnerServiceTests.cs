@@ -1,33 +1,35 @@
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
 using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AsyncRL.Contracts.Tests.Services;
 
 public sealed class LearnerServiceTests
 {
     [Fact]
-    public void LearnerMethods_MatchTheProtoServiceDescriptor()
+    public void LearnerMethods_HandMadeWeightsMethods_MatchTheProtoServiceDescriptor()
     {
-        ServiceDescriptor service = LearnerReflection.Descriptor.FindTypeByName<ServiceDescriptor>("Learner");
-        (string Name, MethodType Type, string Path)[] declared =
-        [
-            ("Register", LearnerMethods.Register.Type, LearnerMethods.Register.FullName),
-            ("PushSamples", LearnerMethods.PushSamples.Type, LearnerMethods.PushSamples.FullName),
-            ("WatchWeights", LearnerMethods.WatchWeights.Type, LearnerMethods.WatchWeights.FullName),
-            ("GetWeights", LearnerMethods.GetWeights.Type, LearnerMethods.GetWeights.FullName),
-        ];
+        // Arrange
+        ServiceDescriptor service = Learner.Descriptor;
 
-        Assert.Equal(service.Methods.Select(m => m.Name).Order(), declared.Select(d => d.Name).Order());
-        foreach (var (name, type, path) in declared)
+        // Assert: a wrong name would be UNIMPLEMENTED at run time, a wrong type a broken stream.
+        Assert.Equal(LearnerMethods.ServiceName, service.FullName);
+        foreach (IMethod method in new IMethod[] { LearnerMethods.WatchWeights, LearnerMethods.GetWeights })
         {
-            MethodDescriptor method = service.FindMethodByName(name);
-            Assert.Equal($"/{service.FullName}/{name}", path);
-            Assert.Equal(method.IsClientStreaming, type is MethodType.ClientStreaming or MethodType.DuplexStreaming);
-            Assert.Equal(method.IsServerStreaming, type is MethodType.ServerStreaming or MethodType.DuplexStreaming);
+            MethodDescriptor declared = service.FindMethodByName(method.Name);
+            Assert.NotNull(declared);
+            Assert.Equal($"/{service.FullName}/{declared.Name}", method.FullName);
+            Assert.Equal(declared.IsClientStreaming, method.Type is MethodType.ClientStreaming or MethodType.DuplexStreaming);
+            Assert.Equal(declared.IsServerStreaming, method.Type is MethodType.ServerStreaming or MethodType.DuplexStreaming);
+            Assert.Equal(WeightsChunk.Descriptor, declared.OutputType);
         }
+        Assert.Equal(WatchWeightsRequest.Descriptor, service.FindMethodByName("WatchWeights").InputType);
+        Assert.Equal(GetWeightsRequest.Descriptor, service.FindMethodByName("GetWeights").InputType);
     }
 
     [Fact]
@@ -35,33 +37,39 @@ public sealed class LearnerServiceTests
     {
         // Arrange
         var learner = new FakeLearner();
-        await using var server = await GrpcTestServer.StartAsync(app => app.MapGrpcService(LearnerMethods.BindService(learner)));
+        await using var server = await GrpcTestServer.StartAsync((services, _) => services.AddSingleton(learner), app => app.MapGrpcService<FakeLearner>());
         using var channel = server.CreateChannel();
-        var client = new LearnerClient(channel);
+        var client = new Learner.LearnerClient(channel);
+        using var expiry = new CancellationTokenSource(TestTimeouts.Default);
 
         // Act: register
-        RegisterReply registered = await client.RegisterAsync(new RegisterRequest { NodeId = "node-a", ActorCount = 2 }).Within();
+        RegisterReply registered = await client.RegisterAsync(new RegisterRequest { NodeId = "node-a", ActorCount = 2 }).ResponseAsync.Within();
 
         // Act: push two batches, one of them invalid
         using var push = client.PushSamples();
         await push.RequestStream.WriteAsync(Batch(registered.ActorIds[0], seq: 1, rows: 4)).Within();
         await push.RequestStream.WriteAsync(Batch(registered.ActorIds[0], seq: 2, rows: 4, corrupt: true)).Within();
         await push.RequestStream.CompleteAsync().Within();
-        List<PushAck> acks = await push.ResponseStream.ToListWithin();
+        List<PushAck> acks = await push.ResponseStream.ReadAllAsync().ToListWithin();
 
         // Act: watch weights, assembling the chunks as messages and, on a second watch, straight from the wire
         using var watch = client.WatchWeights(new WatchWeightsRequest { NodeId = "node-a" });
         var assembler = new WeightsAssembler();
-        await foreach (WeightsChunk chunk in watch.ResponseStream.WithCancellation(new CancellationTokenSource(TestTimeouts.Default).Token))
+        await foreach (WeightsChunk chunk in watch.ResponseStream.ReadAllAsync(expiry.Token))
         {
             if (assembler.Add(chunk)) break;
         }
         var direct = new WeightsAssembler();
-        using var watchInto = channel.ServerStreaming(WeightsStreaming.WatchWeightsInto(direct), new WatchWeightsRequest { NodeId = "node-a" });
-        await foreach (WeightsChunkReceipt receipt in watchInto.ResponseStream.WithCancellation(new CancellationTokenSource(TestTimeouts.Default).Token))
+        using var watchInto = channel.CreateCallInvoker().AsyncServerStreamingCall(WeightsStreaming.WatchWeightsInto(direct), null,
+            new CallOptions(cancellationToken: expiry.Token), new WatchWeightsRequest { NodeId = "node-a" });
+        await foreach (WeightsChunkReceipt receipt in watchInto.ResponseStream.ReadAllAsync(expiry.Token))
         {
             if (receipt.Completed) break;
         }
+
+        // Act: a version the learner no longer holds
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            client.GetWeights(new GetWeightsRequest()).ResponseStream.ReadAllAsync().ToListWithin());
 
         // Assert
         Assert.Equal("ppo", registered.Run.Algorithm);
@@ -74,6 +82,7 @@ public sealed class LearnerServiceTests
         Assert.Equal(FakeLearner.Weights, TensorCodec.AsFloat32(new Tensor { Dtype = DType.Float32, Shape = { FakeLearner.Weights.Length }, Data = Google.Protobuf.ByteString.CopyFrom(assembler.Blob.Span) }).ToArray());
         Assert.Equal("policy.weight", Assert.Single(assembler.Parameters).Name);
         Assert.Equal(assembler.Blob.ToArray(), direct.Blob.ToArray());
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
     private static SampleBatch Batch(string actor, ulong seq, int rows, bool corrupt = false)
@@ -95,11 +104,11 @@ public sealed class LearnerServiceTests
     }
 
     /// <summary>A learner that knows one algorithm's schema and one set of weights.</summary>
-    private sealed class FakeLearner : ILearnerService
+    private sealed class FakeLearner : Learner.LearnerBase
     {
         public static readonly float[] Weights = Enumerable.Range(0, 300_000).Select(i => i * 0.001f).ToArray();
 
-        public Task<RegisterReply> RegisterAsync(RegisterRequest request, ServerCallContext context)
+        public override Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
         {
             var reply = new RegisterReply
             {
@@ -117,13 +126,13 @@ public sealed class LearnerServiceTests
             return Task.FromResult(reply);
         }
 
-        public async Task PushSamplesAsync(IAsyncEnumerable<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
+        public override async Task PushSamples(IAsyncStreamReader<SampleBatch> requestStream, IServerStreamWriter<PushAck> responseStream, ServerCallContext context)
         {
-            await foreach (SampleBatch batch in batches)
+            await foreach (SampleBatch batch in requestStream.ReadAllAsync(context.CancellationToken))
             {
                 Tensor obs = batch.Columns["obs"];
                 bool valid = TensorCodec.TryValidate(obs, out string? error) && obs.Shape.Count == 2 && obs.Shape[1] == 4;
-                await acks.WriteAsync(valid
+                await responseStream.WriteAsync(valid
                     ? new PushAck { Seq = batch.Seq, Status = AckStatus.Accepted, Credits = 1, LearnerPolicyVersion = 3 }
                     : new PushAck
                     {
@@ -135,18 +144,18 @@ public sealed class LearnerServiceTests
             }
         }
 
-        public async Task WatchWeightsAsync(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
+        public override async Task WatchWeights(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> responseStream, ServerCallContext context)
         {
             byte[] blob = TensorCodec.FromFloat32(Weights, Weights.Length).Data.ToByteArray();
             ParameterInfo[] layout = [new() { Name = "policy.weight", Shape = { Weights.Length }, Dtype = DType.Float32 }];
             foreach (WeightsChunk chunk in WeightsChunks.Split(1, WeightsEncoding.F32, blob, layout))
             {
-                await chunks.WriteAsync(chunk, context.CancellationToken);
+                await responseStream.WriteAsync(chunk, context.CancellationToken);
             }
             await Task.Delay(Timeout.Infinite, context.CancellationToken); // a watch stays open for later versions
         }
 
-        public Task GetWeightsAsync(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context) =>
-            throw new RpcException(StatusCode.NotFound, "no retained version");
+        public override Task GetWeights(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> responseStream, ServerCallContext context) =>
+            throw new RpcException(new Status(StatusCode.NotFound, "no retained version"));
     }
 }

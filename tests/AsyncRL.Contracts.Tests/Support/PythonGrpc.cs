@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AsyncRL.Contracts.Health.V1;
+using Grpc.Health.V1;
 using AsyncRL.Contracts.Tests.Interop;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;

@@ -6,8 +6,8 @@ using Google.Protobuf;
 namespace AsyncRL.Contracts.Tests.Support;
 
 /// <summary>
-/// Hand-made gRPC requests over plain HttpClient, for bodies and headers our client would never send
-/// (malformed frames, foreign content types, HTTP/1.1).
+/// Hand-made gRPC requests over plain HttpClient, for what Grpc.Net.Client would never send: a grpc-timeout
+/// with no client-side timer behind it, HTTP/1.1.
 /// </summary>
 internal static class RawGrpc
 {
@@ -18,12 +18,11 @@ internal static class RawGrpc
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    public static byte[] Frame(IMessage message, bool compressedFlag = false) => Frame(message.ToByteArray(), compressedFlag);
-
-    public static byte[] Frame(byte[] payload, bool compressedFlag = false)
+    /// <summary>One length-prefixed message, uncompressed.</summary>
+    public static byte[] Frame(IMessage message)
     {
+        byte[] payload = message.ToByteArray();
         var frame = new byte[5 + payload.Length];
-        frame[0] = compressedFlag ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
         payload.CopyTo(frame, 5);
         return frame;
@@ -44,24 +43,20 @@ internal static class RawGrpc
         return request;
     }
 
-    /// <summary>Sends and reads the whole answer: HTTP status, body, and where the gRPC status came from.</summary>
+    /// <summary>Sends and reads the whole answer: HTTP status, body, gRPC status and message (headers or trailers).</summary>
     public static async Task<RawResponse> SendAsync(HttpClient client, HttpRequestMessage request)
     {
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).Within();
         byte[] body = await response.Content.ReadAsByteArrayAsync().Within();
-        string? headerStatus = Get(response.Headers, "grpc-status");
-        string? trailerStatus = Get(response.TrailingHeaders, "grpc-status");
         return new RawResponse(
             (int)response.StatusCode,
             body,
-            headerStatus ?? trailerStatus,
-            Get(response.Headers, "grpc-message") ?? Get(response.TrailingHeaders, "grpc-message"),
-            TrailersOnly: headerStatus is not null,
-            Get(response.Headers, "grpc-accept-encoding"));
+            Get(response.Headers, "grpc-status") ?? Get(response.TrailingHeaders, "grpc-status"),
+            Get(response.Headers, "grpc-message") ?? Get(response.TrailingHeaders, "grpc-message"));
     }
 
     private static string? Get(HttpHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 }
 
-internal sealed record RawResponse(int HttpStatus, byte[] Body, string? GrpcStatus, string? GrpcMessage, bool TrailersOnly, string? AcceptEncoding);
+internal sealed record RawResponse(int HttpStatus, byte[] Body, string? GrpcStatus, string? GrpcMessage);

@@ -1,8 +1,11 @@
 using AsyncRL.Contracts.Tests.Interop;
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace AsyncRL.Contracts.Tests.Transport;
+namespace AsyncRL.Contracts.Tests.Wire;
 
 /// <summary>Deadlines travel as grpc-timeout and bind both sides; cancellation reaches the handler.</summary>
 public sealed class DeadlineAndCancellationTests : IAsyncLifetime
@@ -11,15 +14,19 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     private readonly FaultyService _faulty = new();
     private GrpcTestServer _server = null!;
     private GrpcChannel _channel = null!;
+    private Interop.Interop.InteropClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await GrpcTestServer.StartAsync(app =>
-        {
-            app.MapGrpcService(_interop.Definition());
-            app.MapGrpcService(_faulty.Definition());
-        });
+        _server = await GrpcTestServer.StartAsync(
+            (services, _) => services.AddSingleton(_interop).AddSingleton(_faulty),
+            app =>
+            {
+                app.MapGrpcService<InteropService>();
+                app.MapGrpcService<FaultyService>();
+            });
         _channel = _server.CreateChannel();
+        _client = new Interop.Interop.InteropClient(_channel);
     }
 
     public async Task DisposeAsync()
@@ -34,11 +41,11 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     {
         // Arrange
         // (long enough for the handler to start even on a loaded machine: the test waits for it to see the end)
-        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(1));
+        var deadline = DateTime.UtcNow.AddSeconds(1);
 
         // Act
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { WaitForCancellation = true }, options).Within());
+            _client.EchoAsync(new EchoRequest { WaitForCancellation = true }, deadline: deadline).ResponseAsync.Within());
         StatusCode serverSaw = await _interop.CancellationObserved.Task.Within();
 
         // Assert: both sides hold the same deadline, so which one acts first is a race: the handler's token is
@@ -50,24 +57,41 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     [Fact]
     public async Task Unary_Deadline_ReachesTheHandler()
     {
-        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(20));
+        // Arrange
+        var deadline = DateTime.UtcNow.AddSeconds(20);
 
-        EchoReply reply = await _channel.UnaryAsync(InteropMethods.Echo, new EchoRequest(), options).Within();
+        // Act
+        EchoReply reply = await _client.EchoAsync(new EchoRequest(), deadline: deadline).ResponseAsync.Within();
 
+        // Assert
         Assert.True(reply.HasDeadline);
         Assert.InRange(reply.DeadlineRemainingMs, 1, 20_000);
     }
 
     [Fact]
+    public async Task Unary_NoDeadline_HandlerSeesNone()
+    {
+        // Act
+        EchoReply reply = await _client.EchoAsync(new EchoRequest()).ResponseAsync.Within();
+
+        // Assert
+        Assert.False(reply.HasDeadline);
+    }
+
+    [Fact]
     public async Task Unary_DeadlineAlreadyPassed_FailsWithoutCallingTheServer()
     {
-        long before = _server.Metrics.Sum("asyncrl.rpc.server.calls");
-        var options = new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(-1));
+        // Arrange
+        int before = _server.RequestsReceived;
+        var deadline = DateTime.UtcNow.AddSeconds(-1);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => _channel.UnaryAsync(InteropMethods.Echo, new EchoRequest(), options).Within());
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _client.EchoAsync(new EchoRequest(), deadline: deadline).ResponseAsync.Within());
 
+        // Assert
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
-        Assert.Equal(before, _server.Metrics.Sum("asyncrl.rpc.server.calls"));
+        Assert.Equal(before, _server.RequestsReceived);
+        Assert.Equal(0, _interop.Calls);
     }
 
     [Fact]
@@ -75,7 +99,7 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     {
         // Arrange: a raw request with grpc-timeout and no client-side timer, so only the server can end it.
         using var raw = RawGrpc.CreateClient();
-        var request = RawGrpc.Request(_server.Address, FaultyService.Stubborn.FullName, RawGrpc.Frame(new EchoRequest()),
+        var request = RawGrpc.Request(_server.Address, "/asyncrl.test.v1.Faulty/Stubborn", RawGrpc.Frame(new EchoRequest()),
             headers: ("grpc-timeout", "200m"));
 
         // Act
@@ -88,18 +112,36 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unary_CallerCancels_CallerGetsOperationCanceledAndHandlerSeesCancellation()
+    public async Task Unary_CallerCancels_CallerGetsCancelledAndHandlerSeesCancellation()
     {
         // Arrange
         using var cts = new CancellationTokenSource();
-        Task<EchoReply> call = _channel.UnaryAsync(InteropMethods.Echo, new EchoRequest { WaitForCancellation = true }, new CallOptions(CancellationToken: cts.Token));
+        using var call = _client.EchoAsync(new EchoRequest { WaitForCancellation = true }, cancellationToken: cts.Token);
         await _interop.WaitingForCancellation.Task.Within();
 
         // Act
         await cts.CancelAsync();
 
         // Assert
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.Within());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.Within());
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, await _interop.CancellationObserved.Task.Within());
+    }
+
+    [Fact]
+    public async Task Unary_CallerCancelsOnAChannelThatThrowsOperationCanceled_OperationCanceled()
+    {
+        // Arrange
+        using var channel = _server.CreateChannel(new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
+        using var cts = new CancellationTokenSource();
+        using var call = new Interop.Interop.InteropClient(channel).EchoAsync(new EchoRequest { WaitForCancellation = true }, cancellationToken: cts.Token);
+        await _interop.WaitingForCancellation.Task.Within();
+
+        // Act
+        await cts.CancelAsync();
+
+        // Assert
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.ResponseAsync.Within());
         Assert.Equal(StatusCode.Cancelled, await _interop.CancellationObserved.Task.Within());
     }
 
@@ -107,32 +149,28 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     public async Task ServerStreaming_ClientDisposesMidStream_ServerHandlerStops()
     {
         // Arrange
-        var call = _channel.ServerStreaming(FaultyService.Endless, new EchoRequest());
-        await using (var responses = call.ResponseStream.GetAsyncEnumerator())
-        {
-            Assert.True(await responses.MoveNextAsync().Within());
-        }
+        var call = new Faulty.FaultyClient(_channel).Endless(new EchoRequest());
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
 
         // Act
         call.Dispose();
 
-        // Assert: the handler's pending write or next write fails once the stream is reset.
-        string ended = await _faulty.EndlessEnded.Task.Within();
-        Assert.Contains("Cancel", ended, StringComparison.Ordinal);
+        // Assert: the handler's pending or next write fails once the stream is reset, its token cancelled.
+        bool cancelled = await _faulty.EndlessEnded.Task.Within();
+        Assert.True(cancelled);
     }
 
     [Fact]
     public async Task DuplexStreaming_DeadlinePassesMidStream_ReadFailsWithDeadlineExceeded()
     {
         // Arrange
-        using var call = _channel.DuplexStreaming(InteropMethods.Chat, new CallOptions(Deadline: DateTimeOffset.UtcNow.AddSeconds(2)));
-        await using var replies = call.ResponseStream.GetAsyncEnumerator();
+        using var call = _client.Chat(deadline: DateTime.UtcNow.AddSeconds(2));
         await call.RequestStream.WriteAsync(new EchoRequest { Text = "first" }).Within();
-        Assert.True(await replies.MoveNextAsync().Within());
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
 
         // Act
         await call.RequestStream.WriteAsync(new EchoRequest { WaitForCancellation = true }).Within();
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await replies.MoveNextAsync().Within());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).Within());
 
         // Assert
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
@@ -143,9 +181,9 @@ public sealed class DeadlineAndCancellationTests : IAsyncLifetime
     public async Task DuplexStreaming_WriteAfterServerFailed_ThrowsTheServerStatus()
     {
         // Arrange: the first message makes the server end the call with an error.
-        using var call = _channel.DuplexStreaming(InteropMethods.Chat);
+        using var call = _client.Chat();
         await call.RequestStream.WriteAsync(new EchoRequest { FailCode = (int)StatusCode.PermissionDenied, FailMessage = "no" }).Within();
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.ToListWithin());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.ReadAllAsync().ToListWithin());
 
         // Act
         var writeError = await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync(new EchoRequest()).Within());

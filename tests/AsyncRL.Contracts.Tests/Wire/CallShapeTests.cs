@@ -1,21 +1,24 @@
 using AsyncRL.Contracts.Tests.Interop;
 using AsyncRL.Contracts.Tests.Support;
-using AsyncRL.Contracts.Transport;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
-namespace AsyncRL.Contracts.Tests.Transport;
+namespace AsyncRL.Contracts.Tests.Wire;
 
-/// <summary>The four call shapes over real HTTP/2 on loopback.</summary>
+/// <summary>The four call shapes over real HTTP/2 on loopback, with the learner's Kestrel settings.</summary>
 public sealed class CallShapeTests : IAsyncLifetime
 {
     private readonly InteropService _service = new();
     private GrpcTestServer _server = null!;
     private GrpcChannel _channel = null!;
+    private Interop.Interop.InteropClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _server = await GrpcTestServer.StartInteropAsync(_service);
         _channel = _server.CreateChannel();
+        _client = new Interop.Interop.InteropClient(_channel);
     }
 
     public async Task DisposeAsync()
@@ -31,7 +34,7 @@ public sealed class CallShapeTests : IAsyncLifetime
         var request = new EchoRequest { Text = "hello", Payload = ByteString.CopyFromUtf8("payload") };
 
         // Act
-        using var call = _channel.StartUnary(InteropMethods.Echo, request);
+        using var call = _client.EchoAsync(request);
         EchoReply reply = await call.ResponseAsync.Within();
 
         // Assert
@@ -47,8 +50,8 @@ public sealed class CallShapeTests : IAsyncLifetime
         var request = new DownloadRequest { TotalBytes = 1_000_000, ChunkSize = 65536 };
 
         // Act
-        using var call = _channel.ServerStreaming(InteropMethods.Download, request);
-        List<Chunk> chunks = await call.ResponseStream.ToListWithin();
+        using var call = _client.Download(request);
+        List<Chunk> chunks = await call.ResponseStream.ReadAllAsync().ToListWithin();
 
         // Assert
         Assert.Equal(16, chunks.Count);
@@ -67,7 +70,7 @@ public sealed class CallShapeTests : IAsyncLifetime
     public async Task ClientStreaming_Upload_ServerSeesEveryChunk()
     {
         // Arrange
-        using var call = _channel.ClientStreaming(InteropMethods.Upload);
+        using var call = _client.Upload();
 
         // Act
         for (int i = 0; i < 10; i++)
@@ -87,18 +90,17 @@ public sealed class CallShapeTests : IAsyncLifetime
     public async Task DuplexStreaming_Chat_RepliesToEachMessageBeforeTheNextIsSent()
     {
         // Arrange
-        using var call = _channel.DuplexStreaming(InteropMethods.Chat);
-        await using var replies = call.ResponseStream.GetAsyncEnumerator();
+        using var call = _client.Chat();
 
         // Act / Assert: strict ping-pong proves messages are flushed one by one, both ways.
         for (int i = 0; i < 5; i++)
         {
             await call.RequestStream.WriteAsync(new EchoRequest { Text = $"m{i}" }).Within();
-            Assert.True(await replies.MoveNextAsync().Within());
-            Assert.Equal($"m{i}", replies.Current.Text);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
+            Assert.Equal($"m{i}", call.ResponseStream.Current.Text);
         }
         await call.RequestStream.CompleteAsync().Within();
-        Assert.False(await replies.MoveNextAsync().Within());
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None).Within());
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 }
