@@ -25,6 +25,7 @@ public sealed class MaddpgTrainTests
             Assert.Equal(3, config.RootElement.GetProperty("env_spec").GetProperty("agent_count").GetInt32());
             Assert.Equal(0.95, config.RootElement.GetProperty("maddpg").GetProperty("gamma").GetDouble(), 6);
             Assert.Equal(256, config.RootElement.GetProperty("maddpg").GetProperty("batch_size").GetInt32());
+            Assert.Equal(20.48, config.RootElement.GetProperty("maddpg").GetProperty("samples_per_insert").GetDouble(), 6);
         }
         var metrics = run.Metrics();
         var last = metrics[^1];

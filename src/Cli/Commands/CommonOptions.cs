@@ -21,7 +21,7 @@ internal static class CommonOptions
 
     public static Option<int> EnvsPerActor() => new("--envs-per-actor") { Description = "Environments each actor steps together.", DefaultValueFactory = _ => 8 };
 
-    public static Option<long> Steps() => new("--steps") { Description = "Environment-step budget (language tasks: completions generated; default 19200 there).", DefaultValueFactory = _ => 500_000L };
+    public static Option<long> Steps() => new("--steps") { Description = "Environment-step budget (maddpg: default 1000000; language tasks: completions generated, default 19200).", DefaultValueFactory = _ => 500_000L };
 
     public static Option<int> Lag() => new("--lag") { Description = "Actors act with the policy exactly N versions behind the newest.", DefaultValueFactory = _ => 0 };
 

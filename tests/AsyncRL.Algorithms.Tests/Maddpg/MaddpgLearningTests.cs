@@ -5,15 +5,17 @@ namespace AsyncRL.Algorithms.Tests.Maddpg;
 
 public sealed class MaddpgLearningTests(ITestOutputHelper output)
 {
+    /// <summary>The summed return `asyncrl train --algo maddpg --env simple_spread` is to reach: about −400 is the published MADDPG level, random play −690.</summary>
+    private const double Level = -420;
+
     [Fact]
-    public void Maddpg_SimpleSpread_RisesClearlyAboveTheRandomPolicy()
+    public void Maddpg_SimpleSpread_ReachesThePublishedLevel()
     {
-        // The reference settings except batches of 256 (four times as many, cheaper updates) after a short warm-up:
-        // 80k environment steps and about 2,900 updates.
-        var options = new MaddpgOptions { BatchSize = 256, MinReplaySize = 5120 };
-        var r = MaddpgHarness.Train("simple_spread", seed: 1, options, envs: 8, budget: 80_000);
+        // The CLI's settings (batches of 256, 20.48 rows sampled per row inserted) after a shorter warm-up: 500k
+        // environment steps and about 40,000 updates. Through the CLI the return levels off near −400 from 500k on.
+        var options = new MaddpgOptions { BatchSize = 256, SamplesPerInsert = 20.48, MinReplaySize = 5120 };
+        var r = MaddpgHarness.Train("simple_spread", seed: 1, options, envs: 8, budget: 500_000);
         output.WriteLine($"summed return {r.ReturnMean:F1} (random {r.RandomReturnMean:F1}) after {r.Steps} steps, {r.Updates} updates, {r.Seconds:F1} s");
-        // Random joint actions score about −690; learning to head for the landmarks gains well over 100 within this budget.
-        Assert.True(r.ReturnMean >= r.RandomReturnMean + 100, $"summed return of the last 200 episodes {r.ReturnMean:F1} vs random {r.RandomReturnMean:F1}");
+        Assert.True(r.ReturnMean >= Level, $"summed return of the last 200 episodes {r.ReturnMean:F1} vs the level {Level} (random {r.RandomReturnMean:F1})");
     }
 }
