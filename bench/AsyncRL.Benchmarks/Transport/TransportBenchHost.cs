@@ -1,20 +1,28 @@
 using System.Net;
+using AsyncRL.Actors;
+using AsyncRL.Actors.Hosting;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Health.V1;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using AsyncRL.Contracts.Wire;
 using Google.Protobuf;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AsyncRL.Benchmarks.Transport;
 
 /// <summary>
-/// A loopback Kestrel server with two benchmark methods: a tiny unary call (health-check messages) and a
-/// server stream of 1 MiB weights chunks (the learner's hottest path), plus a channel to it.
+/// A loopback Kestrel server (grpc-dotnet, the learner's Kestrel settings) with two benchmark methods: a tiny
+/// unary call (health-check messages) and a server stream of 1 MiB weights chunks (the learner's hottest path),
+/// plus a <see cref="GrpcChannel"/> to it configured as an actor node's.
 /// </summary>
 public sealed class TransportBenchHost : IAsyncDisposable
 {
@@ -22,26 +30,32 @@ public sealed class TransportBenchHost : IAsyncDisposable
     private const string Service = "asyncrl.bench.v1.Bench";
 
     public static readonly Method<HealthCheckRequest, HealthCheckResponse> Ping =
-        ProtobufMethod.Create<HealthCheckRequest, HealthCheckResponse>(MethodType.Unary, Service, "Ping");
+        new(MethodType.Unary, Service, "Ping", Protobuf<HealthCheckRequest>(), Protobuf<HealthCheckResponse>());
 
     public static readonly Method<GetWeightsRequest, WeightsChunk> Stream =
-        ProtobufMethod.Create<GetWeightsRequest, WeightsChunk>(MethodType.ServerStreaming, Service, "Stream");
+        new(MethodType.ServerStreaming, Service, "Stream", Protobuf<GetWeightsRequest>(), Protobuf<WeightsChunk>());
 
-    private static readonly Method<GetWeightsRequest, long> RawStream = new(MethodType.ServerStreaming, Service, "Stream",
-        Marshallers.Protobuf<GetWeightsRequest>(),
-        new Marshaller<long>(static _ => 0, static (_, _) => { }, static message => message.Length));
+    /// <summary>The stream's messages measured, not parsed (gRPC messages are reference types: a tiny object each).</summary>
+    private static readonly Method<GetWeightsRequest, RawMessage> RawStream = new(MethodType.ServerStreaming, Service, "Stream",
+        Protobuf<GetWeightsRequest>(),
+        Marshallers.Create<RawMessage>(static (_, _) => throw new NotSupportedException(), static context => new RawMessage(context.PayloadLength)));
 
-    private static readonly HealthCheckResponse Serving = new() { Status = HealthCheckResponse.Types.ServingStatus.Serving };
     private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
     private readonly WeightsAssembler _assembler = new(reuseBuffer: true);
 
     private TransportBenchHost(WebApplication app, Uri address)
     {
         _app = app;
-        Channel = GrpcChannel.ForAddress(address);
+        _channel = ActorChannel(address);
+        Invoker = _channel.CreateCallInvoker();
     }
 
-    public GrpcChannel Channel { get; }
+    public CallInvoker Invoker { get; }
+
+    /// <summary>A channel as an actor node opens it (src/Actors/Hosting/LearnerChannel.cs).</summary>
+    public static GrpcChannel ActorChannel(Uri address) =>
+        LearnerChannel.Create(new ActorNodeOptions { LearnerAddress = address }, NullLoggerFactory.Instance);
 
     public static async Task<TransportBenchHost> StartAsync()
     {
@@ -52,42 +66,13 @@ public sealed class TransportBenchHost : IAsyncDisposable
             options.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0));
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddGrpcTransport();
+        builder.Services.AddLogging();
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
+        builder.Services.AddSingleton<BenchService>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<BenchService>, BenchMethods>());
         var app = builder.Build();
         app.UseRouting();
-
-        // One shared 1 MiB payload: the benchmark measures the transport, not filling buffers. A "version" of
-        // n chunks is n copies of it, with its true CRC-32C so receivers can verify it.
-        byte[] block = new byte[ChunkBytes];
-        new Random(1).NextBytes(block);
-        ByteString payload = UnsafeByteOperations.UnsafeWrap(block);
-        var checksums = new System.Collections.Concurrent.ConcurrentDictionary<long, uint>();
-        app.MapGrpcService(ServiceDefinition.CreateBuilder()
-            .AddUnary(Ping, static (_, _) => Task.FromResult(Serving))
-            .AddServerStreaming(Stream, async (request, responses, context) =>
-            {
-                long chunks = request.Version;
-                uint crc = checksums.GetOrAdd(chunks, n =>
-                {
-                    uint c = 0;
-                    for (long i = 0; i < n; i++) c = Crc32C.Append(c, block);
-                    return c;
-                });
-                long total = chunks * ChunkBytes;
-                for (long offset = 0; offset < total; offset += ChunkBytes)
-                {
-                    await responses.WriteAsync(new WeightsChunk
-                    {
-                        Version = 1,
-                        Offset = (ulong)offset,
-                        TotalSize = (ulong)total,
-                        Encoding = WeightsEncoding.F32,
-                        Data = payload,
-                        Crc32C = crc,
-                    }, context.CancellationToken).ConfigureAwait(false);
-                }
-            })
-            .Build());
+        app.MapGrpcService<BenchService>();
         await app.StartAsync().ConfigureAwait(false);
         string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TransportBenchHost(app, new Uri(bound));
@@ -97,9 +82,9 @@ public sealed class TransportBenchHost : IAsyncDisposable
     public async Task<long> DownloadAsync(int chunks)
     {
         // The request reuses GetWeightsRequest fields as parameters: version = chunk count.
-        using var call = Channel.ServerStreaming(Stream, Request(chunks));
+        using var call = Invoker.AsyncServerStreamingCall(Stream, null, default, Request(chunks));
         long bytes = 0;
-        await foreach (WeightsChunk chunk in call.ResponseStream.ConfigureAwait(false)) bytes += chunk.Data.Length;
+        await foreach (WeightsChunk chunk in call.ResponseStream.ReadAllAsync().ConfigureAwait(false)) bytes += chunk.Data.Length;
         return bytes;
     }
 
@@ -110,8 +95,8 @@ public sealed class TransportBenchHost : IAsyncDisposable
     public async Task<long> DownloadIntoAsync(int chunks)
     {
         WeightsAssembler assembler = _assembler;
-        using var call = Channel.ServerStreaming(WeightsStreaming.Retarget(Stream, assembler), Request(chunks));
-        await foreach (WeightsChunkReceipt receipt in call.ResponseStream.ConfigureAwait(false))
+        using var call = Invoker.AsyncServerStreamingCall(WeightsStreaming.Retarget(Stream, assembler), null, default, Request(chunks));
+        await foreach (WeightsChunkReceipt receipt in call.ResponseStream.ReadAllAsync().ConfigureAwait(false))
         {
             if (receipt.Completed) return assembler.Blob.Length;
         }
@@ -121,20 +106,87 @@ public sealed class TransportBenchHost : IAsyncDisposable
     /// <summary>Streams the chunks and only counts message bytes: the transport alone, no parsing.</summary>
     public async Task<long> DownloadRawAsync(int chunks)
     {
-        using var call = Channel.ServerStreaming(RawStream, Request(chunks));
+        using var call = Invoker.AsyncServerStreamingCall(RawStream, null, default, Request(chunks));
         long bytes = 0;
-        await foreach (long length in call.ResponseStream.ConfigureAwait(false)) bytes += length;
+        await foreach (RawMessage message in call.ResponseStream.ReadAllAsync().ConfigureAwait(false)) bytes += message.Length;
         return bytes;
     }
 
     private static GetWeightsRequest Request(int chunks) => new() { Version = chunks, MaxChunkBytes = ChunkBytes };
 
-    public Task<HealthCheckResponse> PingAsync() => Channel.UnaryAsync(Ping, new HealthCheckRequest());
+    public Task<HealthCheckResponse> PingAsync() => Invoker.AsyncUnaryCall(Ping, null, default, new HealthCheckRequest()).ResponseAsync;
 
     public async ValueTask DisposeAsync()
     {
-        Channel.Dispose();
+        _channel.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Marshaller<T> Protobuf<T>() where T : class, IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        return Marshallers.Create<T>(
+            static (message, context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                message.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+    }
+
+    private sealed record RawMessage(int Length);
+
+    /// <summary>The server side: one shared 1 MiB payload (the benchmark measures the transport, not filling buffers).</summary>
+    private sealed class BenchService
+    {
+        private static readonly HealthCheckResponse Serving = new() { Status = HealthCheckResponse.Types.ServingStatus.Serving };
+        private readonly byte[] _block = new byte[ChunkBytes];
+        private readonly ByteString _payload;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, uint> _checksums = new();
+
+        public BenchService()
+        {
+            new Random(1).NextBytes(_block);
+            _payload = UnsafeByteOperations.UnsafeWrap(_block);
+        }
+
+        public static Task<HealthCheckResponse> Ping() => Task.FromResult(Serving);
+
+        /// <summary>A "version" of n chunks is n copies of the block, with its true CRC-32C so receivers can verify it.</summary>
+        public async Task StreamAsync(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> responses, ServerCallContext context)
+        {
+            long chunks = request.Version;
+            uint crc = _checksums.GetOrAdd(chunks, n =>
+            {
+                uint c = 0;
+                for (long i = 0; i < n; i++) c = Crc32C.Append(c, _block);
+                return c;
+            });
+            long total = chunks * ChunkBytes;
+            for (long offset = 0; offset < total; offset += ChunkBytes)
+            {
+                await responses.WriteAsync(new WeightsChunk
+                {
+                    Version = 1,
+                    Offset = (ulong)offset,
+                    TotalSize = (ulong)total,
+                    Encoding = WeightsEncoding.F32,
+                    Data = _payload,
+                    Crc32C = crc,
+                }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Binds the two methods to <see cref="BenchService"/> without a generated base class.</summary>
+    private sealed class BenchMethods : IServiceMethodProvider<BenchService>
+    {
+        public void OnServiceMethodDiscovery(ServiceMethodProviderContext<BenchService> context)
+        {
+            context.AddUnaryMethod(Ping, [], static (_, _, _) => BenchService.Ping());
+            context.AddServerStreamingMethod(Stream, [], static (service, request, responses, call) => service.StreamAsync(request, responses, call));
+        }
     }
 }

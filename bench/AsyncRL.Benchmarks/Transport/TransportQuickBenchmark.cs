@@ -6,8 +6,9 @@ namespace AsyncRL.Benchmarks.Transport;
 /// <summary>
 /// Loopback gRPC figures: unary calls/s on one HTTP/2 connection (one call in flight, and many), and
 /// server-streaming throughput in 1 MiB messages, three ways: as WeightsChunk objects, straight into a
-/// WeightsAssembler (the actor's path), and counted unparsed (the transport alone). Client and server
-/// share the machine's cores.
+/// WeightsAssembler (the actor's path), and counted unparsed (the transport alone); then sample ingest:
+/// rows/s of CartPole PPO batches pushed to a real LearnerNode, which trains on them as it would in a run.
+/// Client and server share the machine's cores.
 /// </summary>
 public sealed class TransportQuickBenchmark : IQuickBenchmark
 {
@@ -48,6 +49,10 @@ public sealed class TransportQuickBenchmark : IQuickBenchmark
         await ReportStreamAsync(output, "WeightsChunk messages", host.DownloadAsync).ConfigureAwait(false);
         await ReportStreamAsync(output, "into a WeightsAssembler, CRC checked", host.DownloadIntoAsync).ConfigureAwait(false);
         await ReportStreamAsync(output, "unparsed (transport only)", host.DownloadRawAsync).ConfigureAwait(false);
+
+        IngestResult ingest = await IngestBench.RunAsync(actors: 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)).ConfigureAwait(false);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| PushSamples ingest into a LearnerNode (PPO CartPole, {ingest.RowsPerBatch} rows/batch, {ingest.Actors} streams, training on): rows/s over {ingest.Seconds:F0} s ({ingest.Batches:N0} batches acked, {ingest.Rejected} rejected, {ingest.Updates:N0} updates) | {ingest.RowsPerSecond:N0} |"));
     }
 
     private static async Task ReportStreamAsync(TextWriter output, string what, Func<int, Task<long>> download)

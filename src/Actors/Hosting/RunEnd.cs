@@ -20,6 +20,13 @@ internal static class RunEnd
         exception is RpcException { StatusCode: StatusCode.FailedPrecondition };
 
     /// <summary>
+    /// Whether a call ended by cancellation. grpc-dotnet reports a call cut by its own <see cref="CallOptions.CancellationToken"/>
+    /// as <see cref="RpcException"/> CANCELLED, not as <see cref="OperationCanceledException"/>: check the token too.
+    /// </summary>
+    public static bool IsCancellation(Exception exception) =>
+        exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
+
+    /// <summary>
     /// Failures that retrying cannot cure: a refused token, or the run being over. Everything else (the learner
     /// down or restarting, a broken stream, a corrupt weights chunk, a deadline) is retried with backoff.
     /// </summary>

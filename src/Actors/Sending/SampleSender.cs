@@ -156,7 +156,8 @@ internal sealed class SampleSender
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            failure = ex is OperationCanceledException && writeFailure is not null ? writeFailure : ex;
+            // The reader cut by our own reset reports CANCELLED; the writer's failure says what happened.
+            failure = RunEnd.IsCancellation(ex) && writeFailure is not null ? writeFailure : ex;
         }
         finally
         {

@@ -150,8 +150,9 @@ internal sealed class WeightsClient
         {
             return true;
         }
-        catch (OperationCanceledException) when (restart.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (RunEnd.IsCancellation(ex) && restart.IsCancellationRequested)
         {
+            cancellationToken.ThrowIfCancellationRequested(); // the node stops: a watch it cut is no failure to retry
             return false; // rebased: watch again from the learner's version
         }
         catch (Exception ex) when (RunEnd.IsRetryable(ex))

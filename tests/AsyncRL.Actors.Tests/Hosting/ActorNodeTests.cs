@@ -1,6 +1,6 @@
 using AsyncRL.Actors.Tests.Support;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
 
 namespace AsyncRL.Actors.Tests.Hosting;
 

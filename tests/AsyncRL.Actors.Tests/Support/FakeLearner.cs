@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using AsyncRL.Algorithms;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Contracts;
-using AsyncRL.Contracts.Transport;
 using AsyncRL.Contracts.V1;
+using Grpc.Core;
 
 namespace AsyncRL.Actors.Tests.Support;
 
@@ -19,7 +19,7 @@ internal sealed record Received(int Stream, SampleBatch Batch, long SentOnStream
 /// A scripted learner: real wire, no learning. It publishes versions on demand, stores and de-duplicates
 /// batches on (actor id, seq), and lets a test hold acks, reject, drop streams, corrupt weights or end the run.
 /// </summary>
-internal sealed class FakeLearner : ILearnerService
+internal sealed class FakeLearner : Learner.LearnerBase
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, (byte[] Blob, ParameterInfo[] Layout)> _versions = [];
@@ -108,7 +108,7 @@ internal sealed class FakeLearner : ILearnerService
     /// <summary>Ends open calls with OK and the run-finished trailer; later calls get FAILED_PRECONDITION.</summary>
     public void FinishRun() => _finish.Cancel();
 
-    public Task<RegisterReply> RegisterAsync(RegisterRequest request, ServerCallContext context)
+    public override Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
     {
         ThrowIfFinished();
         Registrations.Enqueue(request);
@@ -118,7 +118,7 @@ internal sealed class FakeLearner : ILearnerService
         return Task.FromResult(reply);
     }
 
-    public async Task PushSamplesAsync(IAsyncEnumerable<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
+    public override async Task PushSamples(IAsyncStreamReader<SampleBatch> batches, IServerStreamWriter<PushAck> acks, ServerCallContext context)
     {
         ThrowIfFinished();
         CancellationToken drop;
@@ -133,7 +133,7 @@ internal sealed class FakeLearner : ILearnerService
         Task writer = stream.WriteLoopAsync(ended.Token);
         try
         {
-            await foreach (SampleBatch batch in batches.WithCancellation(ended.Token))
+            await foreach (SampleBatch batch in batches.ReadAllAsync(ended.Token))
             {
                 stream.OnBatch(batch);
             }
@@ -145,7 +145,7 @@ internal sealed class FakeLearner : ILearnerService
         }
         catch (OperationCanceledException) when (drop.IsCancellationRequested)
         {
-            throw new RpcException(StatusCode.Unavailable, "stream dropped by the test");
+            throw new RpcException(new Status(StatusCode.Unavailable, "stream dropped by the test"));
         }
         finally
         {
@@ -155,7 +155,7 @@ internal sealed class FakeLearner : ILearnerService
         }
     }
 
-    public async Task WatchWeightsAsync(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
+    public override async Task WatchWeights(WatchWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
     {
         ThrowIfFinished();
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _finish.Token);
@@ -182,7 +182,7 @@ internal sealed class FakeLearner : ILearnerService
         }
     }
 
-    public async Task GetWeightsAsync(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
+    public override async Task GetWeights(GetWeightsRequest request, IServerStreamWriter<WeightsChunk> chunks, ServerCallContext context)
     {
         ThrowIfFinished();
         long version = request.SelectorCase switch
@@ -194,7 +194,7 @@ internal sealed class FakeLearner : ILearnerService
         Fetches.Enqueue(version);
         lock (_gate)
         {
-            if (!_versions.ContainsKey(version)) throw new RpcException(StatusCode.NotFound, $"v{version} is not retained");
+            if (!_versions.ContainsKey(version)) throw new RpcException(new Status(StatusCode.NotFound, $"v{version} is not retained"));
         }
         await SendAsync(version, chunks, context.CancellationToken);
     }
@@ -217,7 +217,7 @@ internal sealed class FakeLearner : ILearnerService
 
     private void ThrowIfFinished()
     {
-        if (_finish.IsCancellationRequested) throw new RpcException(StatusCode.FailedPrecondition, "run finished");
+        if (_finish.IsCancellationRequested) throw new RpcException(new Status(StatusCode.FailedPrecondition, "run finished"));
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,6 +1,5 @@
 using System.Net;
-using AsyncRL.Contracts.Transport;
-using AsyncRL.Contracts.V1;
+using AsyncRL.Contracts.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AsyncRL.Actors.Tests.Support;
 
-/// <summary>Kestrel with our gRPC transport on 127.0.0.1, serving a (fake) learner.</summary>
+/// <summary>Kestrel with grpc-dotnet on 127.0.0.1 (the learner's Kestrel settings), serving a fake learner.</summary>
 internal sealed class LearnerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -25,7 +24,7 @@ internal sealed class LearnerServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts on a free port (0), or on <paramref name="port"/> to stand in for a restarted learner.</summary>
-    public static async Task<LearnerServer> StartAsync(ILearnerService learner, int port = 0, string? token = null)
+    public static async Task<LearnerServer> StartAsync(FakeLearner learner, int port = 0, string? token = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
@@ -35,13 +34,14 @@ internal sealed class LearnerServer : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddGrpcTransport(options =>
+        builder.Services.AddSingleton(learner);
+        builder.Services.AddGrpc().AddServiceOptions<FakeLearner>(options =>
         {
-            if (token is not null) options.Authenticator = new BearerTokenAuthenticator(token);
+            if (token is not null) options.Interceptors.Add<BearerTokenInterceptor>(token);
         });
         var app = builder.Build();
         app.UseRouting();
-        app.MapGrpcService(LearnerMethods.BindService(learner));
+        app.MapGrpcService<FakeLearner>();
         await app.StartAsync().WaitAsync(TestTimeouts.Default);
         string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LearnerServer(app, new Uri(bound));

@@ -81,4 +81,37 @@ public sealed class ActorTelemetryTests
         Assert.Equal(0, totals["asyncrl.actor.policy_version"]);
         Assert.True(totals["asyncrl.actor.batches.sent|resend=False"] >= 5);
     }
+
+    [Fact]
+    public async Task Stop_AfterTheWatchDeliveredAVersion_CountsNoReconnect()
+    {
+        // Arrange
+        using var instrumentation = new ActorInstrumentation();
+        var reconnects = new ConcurrentQueue<string>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == instrumentation.Meter && instrument.Name == "asyncrl.actor.reconnects") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags) reconnects.Enqueue($"{tag.Key}={tag.Value}");
+        });
+        meters.Start();
+        var learner = new FakeLearner(TestRuns.Spec());
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        var running = RunningNode.Start(TestRuns.Options(server.Address), instrumentation);
+        await learner.NextAsync();
+        learner.Publish(1);
+        await learner.NextAsync(r => r.Batch.PolicyVersion == 1); // the open watch has delivered a version
+
+        // Act: the node stops, cutting its own calls
+        await running.DisposeAsync();
+
+        // Assert: a call cut by the stop is no failure to retry
+        Assert.Empty(reconnects);
+    }
 }
