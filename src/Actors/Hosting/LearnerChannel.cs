@@ -35,9 +35,8 @@ internal static class LearnerChannel
             HttpHandler = handler,
             DisposeHttpClient = true,
             LoggerFactory = loggerFactory,
-            // The node's own stop surfaces as OperationCanceledException (not RpcException CANCELLED), which the
-            // retry pipelines and the loops treat as the end rather than as a failure to report and retry.
-            ThrowOperationCanceledOnCancellation = true,
+            // Not ThrowOperationCanceledOnCancellation: it turns an expired deadline into OperationCanceledException too,
+            // which would end a GetWeights retry loop instead of retrying; RunEnd.IsCancellation reads CANCELLED instead.
             // Sends are bounded by the learner's limit, which answers RESOURCE_EXHAUSTED; receives are 1 MiB chunks.
             MaxSendMessageSize = null,
         });

@@ -7,7 +7,7 @@ using OpenTelemetry.Trace;
 namespace AsyncRL.Learner;
 
 /// <summary>
-/// OTLP export of the learner's traces and metrics, with the standard ASP.NET Core, gRPC client and .NET runtime instrumentation,, configured by the standard
+/// OTLP export of the learner's traces and metrics, with the standard ASP.NET Core, gRPC client and .NET runtime instrumentation, configured by the standard
 /// <c>OTEL_*</c> environment variables: off unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal
 /// endpoint) is set, off with <c>OTEL_SDK_DISABLED=true</c>; <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> picks
 /// <c>grpc</c> or <c>http/protobuf</c>; <c>OTEL_SERVICE_NAME</c> and <c>OTEL_RESOURCE_ATTRIBUTES</c> name the resource.
