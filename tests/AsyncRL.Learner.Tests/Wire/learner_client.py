@@ -1,14 +1,15 @@
 """A grpcio client that talks to a running AsyncRL learner the way an actor of another language would.
 
 Prints one JSON verdict; exit code 0 when every step behaved as docs/wire-protocol.md says.
-Debian's python3-grpcio has no protoc plugin, so messages come from the FileDescriptorSet the test writes.
+Messages come from the FileDescriptorSet the test writes (interop_common, shared with the Contracts interop peers).
 """
 import argparse
 import json
 import sys
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+from interop_common import load_messages as load
 
 SERVICE = '/asyncrl.v1.Learner/'
 
@@ -20,23 +21,6 @@ def crc32c(data):
         for _ in range(8):
             crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
     return crc ^ 0xFFFFFFFF
-
-
-def load(path):
-    files = descriptor_pb2.FileDescriptorSet()
-    with open(path, 'rb') as f:
-        files.ParseFromString(f.read())
-    pool = descriptor_pool.DescriptorPool()
-    for file in files.file:
-        pool.AddSerializedFile(file.SerializeToString())
-
-    def message(name):
-        descriptor = pool.FindMessageTypeByName(name)
-        if hasattr(message_factory, 'GetMessageClass'):
-            return message_factory.GetMessageClass(descriptor)
-        return message_factory.MessageFactory(pool).GetPrototype(descriptor)
-
-    return message
 
 
 def expect(condition, what):
