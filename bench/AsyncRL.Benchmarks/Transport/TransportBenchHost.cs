@@ -55,7 +55,7 @@ public sealed class TransportBenchHost : IAsyncDisposable
 
     /// <summary>A channel as an actor node opens it (src/Actors/Hosting/LearnerChannel.cs).</summary>
     public static GrpcChannel ActorChannel(Uri address) =>
-        LearnerChannel.Create(new ActorNodeOptions { LearnerAddress = address }, NullLoggerFactory.Instance);
+        LearnerChannel.Create(address, new ActorNodeOptions { LearnerAddress = address }, NullLoggerFactory.Instance);
 
     public static async Task<TransportBenchHost> StartAsync()
     {

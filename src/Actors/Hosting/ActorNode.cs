@@ -1,11 +1,14 @@
 using System.Reflection;
+using Akka.Actor;
 using AsyncRL.Actors.Hosting;
+using AsyncRL.Actors.Membership;
 using AsyncRL.Actors.Rollout;
 using AsyncRL.Actors.Sending;
-using AsyncRL.Actors.Supervision;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Actors.Weights;
 using AsyncRL.Algorithms;
+using AsyncRL.Cluster;
+using AsyncRL.Cluster.Messages;
 using AsyncRL.Contracts.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,9 +16,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AsyncRL.Actors;
 
 /// <summary>
-/// An actor node (DESIGN.md §4): registers with the learner, then runs the weights client, one sample sender
-/// and one supervised rollout actor per actor id, until the caller cancels or the learner says the run
-/// finished. The whole data flow is wired in <see cref="RunSessionAsync"/>.
+/// An actor node (DESIGN.md §4): an actor system <c>asyncrl</c> (a cluster member with role <c>actor</c>, or local),
+/// which finds the learner (through the cluster, or at the given address), registers over gRPC, then runs the
+/// weights client, one sample sender and one supervised rollout actor (an Akka actor) per actor id, until the
+/// caller cancels or the learner says the run finished. The whole data flow is wired in <see cref="RunSessionAsync"/>.
 /// </summary>
 public sealed class ActorNode
 {
@@ -31,6 +35,7 @@ public sealed class ActorNode
     private string? _runId;
     private long _actingSince;
     private int _started;
+    private int _groups;
 
     /// <summary>A node with the given options; logs to <paramref name="loggerFactory"/>, measures into <paramref name="instrumentation"/>.</summary>
     public ActorNode(ActorNodeOptions options, ILoggerFactory? loggerFactory = null, ActorInstrumentation? instrumentation = null)
@@ -69,9 +74,8 @@ public sealed class ActorNode
     public async Task<ActorNodeOutcome> RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("An actor node runs once.");
-        ActorLog.NodeStarting(_logger, _options.NodeId, _options.LearnerAddress, _options.Actors, _options.EnvsPerActor);
-        using var channel = LearnerChannel.Create(_options, _loggerFactory);
-        var invoker = LearnerChannel.Invoker(channel, _options.AuthToken);
+        ActorLog.NodeStarting(_logger, _options.NodeId, _options.LearnerAddress?.ToString() ?? "(through the cluster)", _options.Actors, _options.EnvsPerActor);
+        await using var membership = await NodeMembership.StartAsync(_options, Status, _loggerFactory, _logger, cancellationToken).ConfigureAwait(false);
         var request = new RegisterRequest
         {
             NodeId = _options.NodeId,
@@ -80,19 +84,67 @@ public sealed class ActorNode
             Capabilities = { "weights.bf16" },
             ClientVersion = ClientVersion,
         };
-        while (true)
+        try
         {
-            using var session = new LearnerSession(invoker, request, _options, _instrumentation, _logger);
-            SessionEnd end = await RunSessionAsync(session, cancellationToken).ConfigureAwait(false);
-            if (end == SessionEnd.RunChanged && !cancellationToken.IsCancellationRequested) continue; // a new run: start over
-            var outcome = end == SessionEnd.RunFinished ? ActorNodeOutcome.RunFinished : ActorNodeOutcome.Cancelled;
-            ActorLog.NodeStopped(_logger, outcome, _instrumentation.Totals().EnvSteps);
-            return outcome;
+            while (true)
+            {
+                Uri address = await LearnerAddressAsync(membership, cancellationToken).ConfigureAwait(false);
+                using var channel = LearnerChannel.Create(address, _options, _loggerFactory);
+                var invoker = LearnerChannel.Invoker(channel, _options.AuthToken);
+                using var session = new LearnerSession(invoker, request, _options, _instrumentation, _logger);
+                SessionEnd end = await RunSessionAsync(session, membership, cancellationToken).ConfigureAwait(false);
+                if (end == SessionEnd.RunChanged && !cancellationToken.IsCancellationRequested) continue; // a new run: start over
+                var outcome = end == SessionEnd.RunFinished ? ActorNodeOutcome.RunFinished : ActorNodeOutcome.Cancelled;
+                ActorLog.NodeStopped(_logger, outcome, _instrumentation.Totals().EnvSteps);
+                return outcome;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ActorLog.NodeStopped(_logger, ActorNodeOutcome.Cancelled, _instrumentation.Totals().EnvSteps);
+            return ActorNodeOutcome.Cancelled;
         }
     }
 
+    /// <summary>The given address, or the one the learner announces in the cluster (announcing this node either way).</summary>
+    private async Task<Uri> LearnerAddressAsync(NodeMembership membership, CancellationToken cancellationToken)
+    {
+        bool clustered = _options.Cluster is not null || _options.Host is { Clustered: true };
+        if (!clustered) return _options.LearnerAddress!;
+        var hello = new FindLearner(_options.NodeId, _options.Actors, _options.EnvsPerActor, _options.Cluster?.Protocol ?? _options.Host!.Settings!.Protocol);
+        if (_options.LearnerAddress is { } given)
+        {
+            // The address was given: announce this node to the learner in the background, and start at once.
+            _ = AnnounceAsync(membership, hello, cancellationToken);
+            return given;
+        }
+        LearnerFound found = await membership.FindLearnerAsync(hello, cancellationToken).ConfigureAwait(false);
+        if (!Uri.TryCreate(found.GrpcAddress, UriKind.Absolute, out Uri? address))
+            throw new InvalidDataException($"The learner announced '{found.GrpcAddress}', which is not an address.");
+        return address;
+    }
+
+    private static async Task AnnounceAsync(NodeMembership membership, FindLearner hello, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await membership.FindLearnerAsync(hello, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or JoinRefusedException)
+        {
+            // Stopping; or refused, which the membership logged (the data plane decides for itself).
+        }
+    }
+
+    private NodeStatus Status()
+    {
+        ActorNodeStats s = Stats;
+        return new NodeStatus(_options.NodeId, s.RunId, s.EnvSteps, s.StepsPerSecond, s.PolicyVersion, s.LearnerPolicyVersion, s.BatchesAccepted, s.Restarts,
+            [.. s.Actors.Select(a => new RolloutStatus(a.ActorId, a.Restarts, a.LastSeq, a.Unacked))]);
+    }
+
     /// <summary>One run: register, then weights client + senders + supervised actors until the session ends.</summary>
-    private async Task<SessionEnd> RunSessionAsync(LearnerSession session, CancellationToken cancellationToken)
+    private async Task<SessionEnd> RunSessionAsync(LearnerSession session, NodeMembership membership, CancellationToken cancellationToken)
     {
         Registration? registration;
         try
@@ -122,17 +174,33 @@ public sealed class ActorNode
         var weights = new WeightsClient(session,
             new WeightsClientSettings(_options.NodeId, lag, _options.WeightsEncoding ?? spec.WeightsEncoding, _options.FetchTimeout),
             new WeightsValidator(probe.Policy),
-            installed => { foreach (ActorSlot slot in slots) slot.Mailbox.Post(new NewWeights(installed)); },
+            installed => { foreach (ActorSlot slot in slots) slot.Actor.Tell(new NewWeights(installed)); },
             _instrumentation, _logger, _options.Reconnect, _options.TimeProvider);
         session.Renewed += renewed => weights.Rebase(renewed.LatestPolicyVersion);
 
-        var supervisor = new ActorSupervisor(slots,
-            (slot, incarnation) => new RolloutActor(slot,
-                () => _options.AlgorithmFactory(spec, new ActorAlgorithmSettings(slot.ActorId, ActorSeed.Derive(spec.Seed, slot.ActorId, incarnation), _options.EnvsPerActor)),
-                () => weights.Current, fragmentsPerVersion, fragmentsPerVersion > 0 ? 0 : PipelineDepth(spec, lag), _instrumentation, _logger),
-            _options.Restart, _options.TimeProvider, _instrumentation, _logger);
+        var schedule = new RolloutSchedule(fragmentsPerVersion, fragmentsPerVersion > 0 ? 0 : PipelineDepth(spec, lag));
+        Props RolloutProps(ActorSlot slot) => Props.Create(() => new RolloutActor(slot,
+            incarnation => _options.AlgorithmFactory(spec, new ActorAlgorithmSettings(slot.ActorId, ActorSeed.Derive(spec.Seed, slot.ActorId, incarnation), _options.EnvsPerActor)),
+            () => weights.Current, schedule, _instrumentation, _logger));
+        IActorRef? group = null;
+        var groupGate = new Lock();
+        void SpawnGroup(ActorSystem system)
+        {
+            lock (groupGate)
+            {
+                if (stop.IsCancellationRequested) return;
+                group = system.ActorOf(RolloutGroup.Props(slots, RolloutProps, _options.Restart), $"rollout-{Interlocked.Increment(ref _groups)}");
+            }
+        }
 
         List<Task> components = [weights.RunAsync(registration.LatestPolicyVersion, stop.Token), .. slots.Select(s => s.Sender.RunAsync(stop.Token))];
+        bool acting = false;
+        // A node the cluster removed rejoins in a fresh actor system: its rollout actors start again there.
+        void OnRestarted(ActorSystem system)
+        {
+            if (Volatile.Read(ref acting)) SpawnGroup(system);
+        }
+        membership.Restarted += OnRestarted;
         try
         {
             // UpdateAndWait: acting starts with the first version; a component failing first ends the wait too.
@@ -142,15 +210,19 @@ public sealed class ActorNode
             {
                 lock (_gate) _actingSince = _options.TimeProvider.GetTimestamp();
                 ActorLog.ActingStarted(_logger, weights.Current!.Version);
-                components.Add(supervisor.RunAsync(stop.Token));
+                Volatile.Write(ref acting, true);
+                SpawnGroup(membership.System);
             }
             // Runs until the caller cancels, the run ends, or a component fails in a way retrying cannot cure.
             await Task.WhenAny(components.Append(Task.Delay(Timeout.Infinite, stop.Token))).ConfigureAwait(false);
         }
         finally
         {
+            membership.Restarted -= OnRestarted;
             await stop.CancelAsync().ConfigureAwait(false);
-            foreach (ActorSlot slot in slots) slot.Mailbox.Stop("node stopping");
+            IActorRef? last;
+            lock (groupGate) last = group;
+            await StopGroupAsync(last).ConfigureAwait(false);
             await Task.WhenAll(components.Select(SwallowCancellation)).ConfigureAwait(false);
         }
         Task? failed = components.FirstOrDefault(t => t.IsFaulted);
@@ -161,6 +233,20 @@ public sealed class ActorNode
     /// <summary>Fragments each actor generates per version: the node's own N, else the run spec's, else 1 under --sync; 0: free-running.</summary>
     internal static int FragmentsPerVersion(ActorNodeOptions options, RunSpec spec) =>
         options.OffPolicyN ?? (spec.FragmentsPerVersion > 0 ? checked((int)spec.FragmentsPerVersion) : options.Sync ? 1 : 0);
+
+    /// <summary>Stops the rollout actors (each finishes the fragment it is collecting) before the senders go.</summary>
+    private static async Task StopGroupAsync(IActorRef? group)
+    {
+        if (group is null) return;
+        try
+        {
+            await group.GracefulStop(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TaskCanceledException or AskTimeoutException or OperationCanceledException)
+        {
+            // A fragment longer than the grace, or a system already gone with the cluster: nothing left to wait for.
+        }
+    }
 
     private static async Task SwallowCancellation(Task task)
     {

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using AsyncRL.Algorithms;
+using AsyncRL.Cluster;
 using AsyncRL.Contracts.V1;
 
 namespace AsyncRL.Actors;
@@ -7,13 +8,25 @@ namespace AsyncRL.Actors;
 /// <summary>How an actor node connects, how many actors it runs, and how it acts. Everything else comes from the learner's run spec.</summary>
 public sealed record ActorNodeOptions
 {
-    /// <summary>The learner's gRPC address (<c>http://host:port</c>, or https:// for TLS).</summary>
-    public required Uri LearnerAddress { get; init; }
+    /// <summary>
+    /// The learner's gRPC address (<c>http://host:port</c>, or https:// for TLS); null: asked of the learner through
+    /// the cluster (<see cref="Cluster"/>). Given together with a cluster, it overrides what the learner announces.
+    /// </summary>
+    public Uri? LearnerAddress { get; init; }
+
+    /// <summary>The cluster to join (role <c>actor</c>); null: a local actor system, with <see cref="LearnerAddress"/> required.</summary>
+    public ClusterSettings? Cluster { get; init; }
+
+    /// <summary>
+    /// An actor system the caller owns (<c>asyncrl train</c> runs learner and actors in one); null: the node starts
+    /// its own from <see cref="Cluster"/>, and starts a fresh one when the cluster removed it.
+    /// </summary>
+    public ClusterHost? Host { get; init; }
 
     /// <summary>Stable id of this node (e.g. the pod name); registering again with it returns the same actor ids.</summary>
     public string NodeId { get; init; } = DefaultNodeId();
 
-    /// <summary>Rollout actors on this node (one thread each).</summary>
+    /// <summary>Rollout actors on this node (Akka actors, one thread each).</summary>
     public int Actors { get; init; } = 2;
 
     /// <summary>Environments each actor steps together.</summary>
@@ -75,9 +88,11 @@ public sealed record ActorNodeOptions
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(LearnerAddress);
-        if (!LearnerAddress.IsAbsoluteUri || (LearnerAddress.Scheme != Uri.UriSchemeHttp && LearnerAddress.Scheme != Uri.UriSchemeHttps))
+        if (LearnerAddress is null && Cluster is null && Host is not { Clustered: true })
+            throw new ArgumentException("Actor node: give the learner's address (--learner) or seed nodes to find it through the cluster (--seed-nodes).");
+        if (LearnerAddress is not null && (!LearnerAddress.IsAbsoluteUri || (LearnerAddress.Scheme != Uri.UriSchemeHttp && LearnerAddress.Scheme != Uri.UriSchemeHttps)))
             throw new ArgumentException($"Actor node: the learner address must be http:// or https://, not '{LearnerAddress}'.");
+        Cluster?.Validate();
         ArgumentException.ThrowIfNullOrWhiteSpace(NodeId);
         if (Actors < 1) throw new ArgumentException($"Actor node: needs at least one actor, got {Actors}.");
         if (EnvsPerActor < 1) throw new ArgumentException($"Actor node: needs at least one env per actor, got {EnvsPerActor}.");

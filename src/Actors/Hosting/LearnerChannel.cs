@@ -15,7 +15,7 @@ internal static class LearnerChannel
     /// </summary>
     public const int StreamWindowSize = 8 * 1024 * 1024;
 
-    public static GrpcChannel Create(ActorNodeOptions options, ILoggerFactory loggerFactory)
+    public static GrpcChannel Create(Uri address, ActorNodeOptions options, ILoggerFactory loggerFactory)
     {
         var handler = new SocketsHttpHandler
         {
@@ -30,7 +30,7 @@ internal static class LearnerChannel
             InitialHttp2StreamWindowSize = StreamWindowSize,
         };
         if (options.RemoteCertificateValidation is { } validate) handler.SslOptions.RemoteCertificateValidationCallback = validate;
-        return GrpcChannel.ForAddress(options.LearnerAddress, new GrpcChannelOptions
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,

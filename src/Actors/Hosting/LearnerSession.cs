@@ -1,4 +1,4 @@
-using AsyncRL.Actors.Supervision;
+using AsyncRL.Actors.Resilience;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Contracts.V1;
 using Grpc.Core;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using AsyncRL.Actors.Hosting;
-using AsyncRL.Actors.Supervision;
+using AsyncRL.Actors.Resilience;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Contracts;
 using Grpc.Core;
@@ -36,7 +36,7 @@ internal sealed class SampleSender
     private long _rejected;
     private ulong _sentUpTo;
     private bool _progressed;
-    private int _reserved; // 1 while the actor holds a window place taken by Reserve and not yet used by Submit
+    private int _reserved; // 1 while the actor holds a window place taken by TryReserve and not yet used by Submit
 
     public SampleSender(string actorId, LearnerSession session, Registration registration, int windowSize, BackoffOptions backoff,
         ActorInstrumentation instrumentation, ILogger logger, TimeProvider time)
@@ -77,26 +77,28 @@ internal sealed class SampleSender
     }
 
     /// <summary>
-    /// Takes the window place the next <see cref="Submit"/> will use, blocking while the window is full; a no-op
-    /// when one is already held. An actor reserves before it generates, so that a learner-bound run does not
-    /// leave a finished fragment waiting for room while newer weights arrive: the fragment is made with the
-    /// weights that are newest once it can be sent. The place survives a faulted incarnation for the next one.
+    /// Takes the window place the next <see cref="Submit"/> will use; true when one is held (already, or now). When
+    /// the window is full, <paramref name="onRoom"/> is called once an answer frees a place, and this returns false.
+    /// An actor reserves before it generates, so that a learner-bound run does not leave a finished fragment
+    /// waiting for room while newer weights arrive: the fragment is made with the weights that are newest once it
+    /// can be sent. The place survives a faulted incarnation for the next one.
     /// </summary>
-    public void Reserve(CancellationToken cancellationToken)
+    public bool TryReserve(Action onRoom)
     {
-        if (Volatile.Read(ref _reserved) == 1) return;
-        _room.Take(cancellationToken);
+        if (Volatile.Read(ref _reserved) == 1) return true;
+        if (!_room.TryTake(onRoom)) return false;
         Volatile.Write(ref _reserved, 1);
+        return true;
     }
 
     /// <summary>
-    /// Numbers the batch and queues it for sending, using the reserved window place or else blocking the (actor's)
-    /// calling thread while the window is full. The batch is owned by the sender from here on.
+    /// Numbers the batch and queues it for sending, using the place taken by <see cref="TryReserve"/>. The batch is
+    /// owned by the sender from here on.
     /// </summary>
-    public void Submit(SampleBatch batch, ActivityContext rollout, CancellationToken cancellationToken)
+    public void Submit(SampleBatch batch, ActivityContext rollout)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (Interlocked.Exchange(ref _reserved, 0) == 0) _room.Take(cancellationToken);
+        if (Interlocked.Exchange(ref _reserved, 0) == 0) throw new InvalidOperationException($"Actor {_actorId}: a batch was submitted without a reserved window place.");
         batch.TraceContext = TraceContexts.ToMessage(rollout);
         batch.ActorId = _actorId;
         lock (_gate)

@@ -1,15 +1,15 @@
 namespace AsyncRL.Actors.Sending;
 
 /// <summary>
-/// Free places in a sender's window of un-acked batches; an actor thread takes one per batch and blocks while
-/// there is none. Unlike <see cref="SemaphoreSlim"/>, waiting does not spin first: an actor waits for acks most
-/// of the time on a learner-bound run, and spinning there took CPU from the learner it was waiting for
-/// (measured: over half of each actor thread's samples inside SemaphoreSlim's spin on a 2-core run).
+/// Free places in a sender's window of un-acked batches. Taking never blocks: a rollout actor that finds the
+/// window full leaves a callback, which the next answered batch calls, and the actor goes back to its mailbox
+/// (backpressure as a message rather than a parked thread).
 /// </summary>
 internal sealed class WindowRoom(int capacity)
 {
-    private readonly object _gate = new(); // Monitor.Wait needs a monitor, not a System.Threading.Lock
+    private readonly Lock _gate = new();
     private int _free = capacity >= 1 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The window holds at least one batch.");
+    private Action? _waiter;
 
     /// <summary>Places free now.</summary>
     public int Free
@@ -17,41 +17,34 @@ internal sealed class WindowRoom(int capacity)
         get { lock (_gate) return _free; }
     }
 
-    /// <summary>Takes a place, blocking (without spinning) until one is free; throws when cancelled first.</summary>
-    public void Take(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes a place if one is free. Otherwise remembers <paramref name="onFree"/> (replacing an earlier one) to be
+    /// called once, outside the lock, when a place is given back, and returns false.
+    /// </summary>
+    public bool TryTake(Action onFree)
     {
+        ArgumentNullException.ThrowIfNull(onFree);
         lock (_gate)
         {
             if (_free > 0)
             {
                 _free--;
-                return;
+                return true;
             }
-        }
-        using var wake = cancellationToken.Register(static state => ((WindowRoom)state!).WakeAll(), this);
-        lock (_gate)
-        {
-            while (_free == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Monitor.Wait(_gate);
-            }
-            _free--;
+            _waiter = onFree;
+            return false;
         }
     }
 
-    /// <summary>Gives a place back and wakes one waiter.</summary>
+    /// <summary>Gives a place back and wakes the waiter, if any.</summary>
     public void Give()
     {
+        Action? wake;
         lock (_gate)
         {
             _free++;
-            Monitor.Pulse(_gate);
+            (wake, _waiter) = (_waiter, null);
         }
-    }
-
-    private void WakeAll()
-    {
-        lock (_gate) Monitor.PulseAll(_gate);
+        wake?.Invoke();
     }
 }

@@ -8,7 +8,7 @@ namespace AsyncRL.Actors.Telemetry;
 internal static partial class ActorLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Actor node {NodeId}: connecting to {Learner} with {Actors} actors × {Envs} envs")]
-    public static partial void NodeStarting(ILogger logger, string nodeId, Uri learner, int actors, int envs);
+    public static partial void NodeStarting(ILogger logger, string nodeId, string learner, int actors, int envs);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Node {NodeId} registered: run {RunId}, {Actors} actor ids, learner at v{Latest}, {Credits} initial credits")]
     public static partial void Registered(ILogger logger, string nodeId, string runId, int actors, long latest, uint credits);
@@ -64,12 +64,21 @@ internal static partial class ActorLog
     [LoggerMessage(EventId = 3060, Level = LogLevel.Error, Message = "Actor {ActorId} (incarnation {Incarnation}) faulted")]
     public static partial void ActorFaulted(ILogger logger, string actorId, int incarnation, Exception exception);
 
-    [LoggerMessage(EventId = 3061, Level = LogLevel.Warning, Message = "Actor {ActorId} keeps faulting (restart {Attempt}); next restart in {DelaySeconds:0.00} s")]
-    public static partial void ActorRestartDelayed(ILogger logger, string actorId, int attempt, double delaySeconds);
-
-    [LoggerMessage(EventId = 3062, Level = LogLevel.Debug, Message = "Actor {ActorId} stopping: {Reason}")]
-    public static partial void ActorStopping(ILogger logger, string actorId, string reason);
+    [LoggerMessage(EventId = 3061, Level = LogLevel.Warning, Message = "Actor {ActorId} restarted by its supervisor (incarnation {Incarnation}, fresh seed)")]
+    public static partial void ActorRestarted(ILogger logger, string actorId, int incarnation);
 
     [LoggerMessage(EventId = 3063, Level = LogLevel.Trace, Message = "Actor {ActorId} now acts with v{Version}")]
     public static partial void ActorSwappedWeights(ILogger logger, string actorId, long version);
+
+    [LoggerMessage(EventId = 3070, Level = LogLevel.Information, Message = "Found the learner through the cluster: {Address} (run {RunId}, member {Member})")]
+    public static partial void LearnerFound(ILogger logger, string address, string runId, string member);
+
+    [LoggerMessage(EventId = 3071, Level = LogLevel.Information, Message = "No learner in the cluster yet after {Seconds:F0} s; still looking")]
+    public static partial void StillLookingForLearner(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Error, Message = "The learner refused this node: {Reason}")]
+    public static partial void JoinRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "This node was removed from the cluster; rejoining in a fresh actor system (un-acked batches kept)")]
+    public static partial void Rejoining(ILogger logger);
 }

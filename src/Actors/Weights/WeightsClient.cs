@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using AsyncRL.Actors.Hosting;
-using AsyncRL.Actors.Supervision;
+using AsyncRL.Actors.Resilience;
 using AsyncRL.Actors.Telemetry;
 using AsyncRL.Contracts;
 using Grpc.Core;

@@ -5,53 +5,48 @@ namespace AsyncRL.Actors.Tests.Sending;
 public sealed class WindowRoomTests
 {
     [Fact]
-    public async Task Take_WhenFull_BlocksUntilAPlaceIsGiven()
+    public void TryTake_WhenFull_RefusesAndCallsBackOnceAPlaceIsGiven()
     {
         var room = new WindowRoom(2);
-        room.Take(CancellationToken.None);
-        room.Take(CancellationToken.None);
-        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var third = new Thread(() => { room.Take(CancellationToken.None); taken.SetResult(); });
+        int woken = 0;
+        Assert.True(room.TryTake(() => woken++));
+        Assert.True(room.TryTake(() => woken++));
 
-        third.Start();
-        await Task.Delay(100);
-        bool blocked = !taken.Task.IsCompleted;
+        bool third = room.TryTake(() => woken++);
+        int beforeGive = woken;
         room.Give();
-        await taken.Task.Within();
 
-        Assert.True(blocked);
-        Assert.Equal(0, room.Free);
-        third.Join();
+        Assert.False(third);
+        Assert.Equal(0, beforeGive);
+        Assert.Equal(1, woken);
+        Assert.Equal(1, room.Free);
+        Assert.True(room.TryTake(() => woken++));
     }
 
     [Fact]
-    public async Task Take_CancelledWhileWaiting_ThrowsAndTakesNothing()
+    public void Give_WithNoWaiter_OnlyFreesAPlace()
     {
         var room = new WindowRoom(1);
-        room.Take(CancellationToken.None);
-        using var cts = new CancellationTokenSource();
-        var outcome = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var waiter = new Thread(() =>
-        {
-            try
-            {
-                room.Take(cts.Token);
-                outcome.SetResult(null);
-            }
-            catch (Exception ex)
-            {
-                outcome.SetResult(ex);
-            }
-        });
+        Assert.True(room.TryTake(() => throw new InvalidOperationException("no wait expected")));
 
-        waiter.Start();
-        await Task.Delay(50);
-        await cts.CancelAsync();
-        var thrown = await outcome.Task.Within();
-
-        Assert.IsAssignableFrom<OperationCanceledException>(thrown);
         room.Give();
-        Assert.Equal(1, room.Free);
-        waiter.Join();
+        room.Give();
+
+        Assert.Equal(2, room.Free);
+    }
+
+    [Fact]
+    public void TryTake_WaitsAgain_TheLatestCallbackIsTheOneCalled()
+    {
+        var room = new WindowRoom(1);
+        var calls = new List<string>();
+        room.TryTake(() => calls.Add("taken"));
+
+        room.TryTake(() => calls.Add("first"));
+        room.TryTake(() => calls.Add("second"));
+        room.Give();
+        room.Give();
+
+        Assert.Equal(["second"], calls);
     }
 }

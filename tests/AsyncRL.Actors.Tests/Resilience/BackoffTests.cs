@@ -1,6 +1,6 @@
-using AsyncRL.Actors.Supervision;
+using AsyncRL.Actors.Resilience;
 
-namespace AsyncRL.Actors.Tests.Supervision;
+namespace AsyncRL.Actors.Tests.Resilience;
 
 public sealed class BackoffTests
 {

@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace AsyncRL.Actors.Supervision;
+namespace AsyncRL.Actors.Resilience;
 
 /// <summary>
 /// Retry pipelines for the node's long-lived loops (streams, registration, restarts). An attempt that fails

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using AsyncRL.Actors.Tests.Support;
 using AsyncRL.Algorithms;
 
-namespace AsyncRL.Actors.Tests.Supervision;
+namespace AsyncRL.Actors.Tests.Rollout;
 
-public sealed class ActorSupervisorTests
+public sealed class RolloutSupervisionTests
 {
     [Fact]
     public async Task Supervisor_ActorFaults_RestartsItWhileTheOtherGoesOn()
