@@ -7,6 +7,7 @@ root.Subcommands.Add(LearnerCommand.Create());
 root.Subcommands.Add(ActorCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(ClusterCommand.Create());
 // SIGINT/SIGTERM cancel the command; it then has this long to stop in order (the learner's final checkpoint)
 // before the process ends anyway (our manifests give pods 60 s between SIGTERM and SIGKILL).
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(50) };

@@ -140,7 +140,7 @@ public sealed class ActorNode
     {
         ActorNodeStats s = Stats;
         return new NodeStatus(_options.NodeId, s.RunId, s.EnvSteps, s.StepsPerSecond, s.PolicyVersion, s.LearnerPolicyVersion, s.BatchesAccepted, s.Restarts,
-            [.. s.Actors.Select(a => new RolloutStatus(a.ActorId, a.Restarts, a.LastSeq, a.Unacked))]);
+            s.Actors.Select(a => new RolloutStatus(a.ActorId, a.Restarts, a.LastSeq, a.Unacked)).ToArray()); // an array: the serializer names the list's type, and a collection expression's is compiler-made
     }
 
     /// <summary>One run: register, then weights client + senders + supervised actors until the session ends.</summary>

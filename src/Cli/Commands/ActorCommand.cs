@@ -12,7 +12,8 @@ internal static class ActorCommand
     {
         var command = new Command("actor", "Run an actor node against a learner.");
         var config = CommonOptions.Config();
-        var learner = new Option<string>("--learner") { Description = "The learner's address, http://HOST:PORT." };
+        var learner = new Option<string?>("--learner") { Description = "The learner's gRPC address, http://HOST:PORT (with --seed-nodes: found through the cluster unless given)." };
+        var cluster = new ClusterArgs();
         var actors = CommonOptions.Actors();
         var envs = CommonOptions.EnvsPerActor();
         var sync = CommonOptions.Sync();
@@ -23,11 +24,20 @@ internal static class ActorCommand
         var linger = CommonOptions.Linger();
         var logLevel = NodeLogging.Option();
         foreach (var o in new Option[] { config, learner, actors, envs, sync, n, token, nodeId, tlsCa, linger, logLevel }) command.Options.Add(o);
+        cluster.AddTo(command);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             var url = s.Get(learner);
-            if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var address))
+            bool joins = cluster.Joins(s);
+            Uri? address = null;
+            if (string.IsNullOrEmpty(url))
+            {
+                if (!joins) throw new CliUsageException("give --seed-nodes akka.tcp://asyncrl@HOST:PORT (the learner is found through the cluster) or --learner http://HOST:PORT.");
+            }
+            else if (!Uri.TryCreate(url, UriKind.Absolute, out address))
+            {
                 throw new CliUsageException($"--learner: '{url}' is not an absolute http:// or https:// address.");
+            }
             if (s.Get(n) is < 1) throw new CliUsageException($"--n {s.Get(n)}: N must be at least 1 (leave it out to take the learner's).");
             using var logging = NodeLogging.Create(s.Get(logLevel));
             Gemm.SetThreads(1);
@@ -35,6 +45,7 @@ internal static class ActorCommand
             var options = NodeFactory.Actor(address, s.Get(actors), s.Get(envs), s.Get(sync), s.Get(token), s.Get(nodeId), s.Get(n)) with
             {
                 RemoteCertificateValidation = TlsFiles.TrustOnly(s.Get(tlsCa)),
+                Cluster = joins ? cluster.Build(s, AsyncRL.Cluster.ClusterRoles.Actor) : null,
             };
             var node = new ActorNode(options, logging);
             var run = node.RunAsync(ct);

@@ -20,6 +20,7 @@ internal static class LearnerCommand
         var rows = new Option<int>("--rows-per-update") { Description = "Rows collected before each PPO update.", DefaultValueFactory = _ => 512 };
         var reflection = new Option<bool>("--grpc-reflection") { Description = "Serve gRPC server reflection on the listen port (grpcurl list/describe)." };
         var linger = CommonOptions.Linger();
+        var cluster = new ClusterArgs();
         var logLevel = NodeLogging.Option();
         var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "Seconds between checkpoints (also one at shutdown).", DefaultValueFactory = _ => 30 };
         command.Options.Add(config);
@@ -33,6 +34,7 @@ internal static class LearnerCommand
         command.Options.Add(reflection);
         command.Options.Add(linger);
         command.Options.Add(logLevel);
+        cluster.AddTo(command);
         CommandRunner.SetAction(command, config, async (s, ct) =>
         {
             learner.Check(s);
@@ -44,6 +46,7 @@ internal static class LearnerCommand
                 CheckpointInterval = TimeSpan.FromSeconds(Math.Max(0, s.Get(checkpointInterval))),
                 TlsCertificate = TlsFiles.ServerCertificate(s.Get(tlsCert), s.Get(tlsKey)),
                 GrpcReflection = s.Get(reflection),
+                Cluster = cluster.Build(s, AsyncRL.Cluster.ClusterRoles.Learner),
             };
             using var telemetry = LearnerTelemetry.Configure();
             if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))
@@ -51,6 +54,7 @@ internal static class LearnerCommand
             await using var node = new LearnerNode(options, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"cluster at {node.ClusterAddress} (actor nodes: --seed-nodes {node.ClusterAddress})").ConfigureAwait(false);
             await new ProgressDisplay(() => node.Progress, null).FollowAsync(node, ct).ConfigureAwait(false);
             // Still listening: late callers are told the run finished, and health keeps answering.
             await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);

@@ -113,7 +113,7 @@ internal static class NodeFactory
         lag <= 0 && (string.Equals(algorithm, DqnRunSpec.Algorithm, StringComparison.OrdinalIgnoreCase)
             || string.Equals(algorithm, HerLearnerAlgorithm.AlgorithmName, StringComparison.OrdinalIgnoreCase)) ? 32 : 1;
 
-    public static ActorNodeOptions Actor(Uri learner, int actors, int envsPerActor, bool sync, string? token, string? nodeId, int? n = null) => new()
+    public static ActorNodeOptions Actor(Uri? learner, int actors, int envsPerActor, bool sync, string? token, string? nodeId, int? n = null) => new()
     {
         LearnerAddress = learner,
         Actors = actors,

@@ -55,9 +55,14 @@ internal static class TrainCommand
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
             if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(learnerOptions.Algorithm))
                 await Console.Out.WriteLineAsync($"preparing the SFT model for {learnerOptions.Algorithm} on {learnerOptions.Env} (seed {learnerOptions.Seed})").ConfigureAwait(false);
-            await using var node = new LearnerNode(learnerOptions, logging);
+            // One actor system for both roles: a cluster of one on loopback, as a learner and its actor nodes would form.
+            await using var system = await AsyncRL.Cluster.ClusterHost.StartAsync(new AsyncRL.Cluster.ClusterSettings
+            {
+                Roles = [AsyncRL.Cluster.ClusterRoles.Learner, AsyncRL.Cluster.ClusterRoles.Actor],
+            }, logging, ct).ConfigureAwait(false);
+            await using var node = new LearnerNode(learnerOptions with { ClusterHost = system }, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
-            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train"), logging);
+            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train") with { Host = system }, logging);
             using var stopActors = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var acting = actorNode.RunAsync(stopActors.Token);
             try

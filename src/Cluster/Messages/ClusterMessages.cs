@@ -11,7 +11,8 @@ public static class ClusterPaths
 }
 
 // Control messages only: samples and weights travel over gRPC. They cross processes through Akka's default
-// serializer, so they are plain records of strings, numbers and lists.
+// serializer (JSON with type names), so they are plain records of strings, numbers and lists; a list must be
+// an array or a List<T>, not a collection expression's compiler-made type, which the far side cannot build.
 
 /// <summary>An actor node asks the learner for its gRPC endpoint, announcing itself.</summary>
 /// <param name="NodeId">The node's stable id (the one it registers with over gRPC).</param>
@@ -24,6 +25,13 @@ public sealed record FindLearner(string NodeId, int Actors, int EnvsPerActor, st
 /// <param name="GrpcAddress">The learner's gRPC address (<c>http://…</c> or <c>https://…</c>).</param>
 /// <param name="RunId">The run now being trained.</param>
 public sealed record LearnerFound(string GrpcAddress, string RunId);
+
+/// <summary>Asks the learner where it serves (answered with <see cref="LearnerFound"/>), without announcing a node: for observers.</summary>
+public sealed record DescribeLearner
+{
+    /// <summary>The one instance.</summary>
+    public static DescribeLearner Instance { get; } = new();
+}
 
 /// <summary>The learner will not have this node: why (the node stops and leaves).</summary>
 public sealed record JoinRefused(string Reason);

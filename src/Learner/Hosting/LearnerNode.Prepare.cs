@@ -62,7 +62,7 @@ public sealed partial class LearnerNode
 
         var runtime = new LearnerRuntime(_options, _algorithm, _env, runId,
             new IngestionQueue(_options.IngestQueueCapacity), new WeightsPublisher(_options.RetainedVersions), dedup, _counters, _lifetime,
-            Instrumentation, runDirectory, checkpoints, progress, new RunClock(_time), _time, _logger, _registry.LiveActorCount);
+            Instrumentation, runDirectory, checkpoints, progress, new RunClock(_time), _time, _logger, _registry.LiveActorCount, ClusterMembers);
         runDirectory.WriteConfig(ResolvedConfig(runId));
         return runtime;
     }

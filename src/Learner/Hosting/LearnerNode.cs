@@ -132,6 +132,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
             new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
             _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
         (_app, Address) = await StartServerAsync(service, cancellationToken).ConfigureAwait(false);
+        await StartClusterAsync(Address, runtime.RunId, cancellationToken).ConfigureAwait(false);
         _health.SetStatus("", ServingStatus.Serving);
         _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.Serving);
 
@@ -152,6 +153,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
         }
         (_app, _healthApp) = (null, null);
+        await StopClusterAsync().ConfigureAwait(false);
         _runtime?.RunDirectory.Dispose();
         (_runtime, _loop) = (null, null);
     }
@@ -181,6 +183,7 @@ public sealed partial class LearnerNode : IAsyncDisposable
                 _completion.TrySetResult(WriteSummary("stopped"));
             }
             if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await StopClusterAsync().ConfigureAwait(false);
             if (_healthApp is not null) await _healthApp.StopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

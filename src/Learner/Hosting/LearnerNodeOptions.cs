@@ -21,6 +21,12 @@ public sealed record LearnerNodeOptions
     /// <summary>Plaintext port for <c>grpc.health.v1</c> (Kubernetes probes); 0 picks a free one; null serves none.</summary>
     public int? HealthPort { get; init; }
 
+    /// <summary>The cluster to form or join (role learner; no seeds: it seeds itself); null: no cluster, actors need the gRPC address.</summary>
+    public AsyncRL.Cluster.ClusterSettings? Cluster { get; init; }
+
+    /// <summary>An actor system the caller owns and shares (<c>asyncrl train</c>); overrides <see cref="Cluster"/>.</summary>
+    public AsyncRL.Cluster.ClusterHost? ClusterHost { get; init; }
+
     /// <summary>The algorithm (<c>ppo</c>).</summary>
     public string Algorithm { get; init; } = "ppo";
 
@@ -150,6 +156,7 @@ public sealed record LearnerNodeOptions
         if (WeightsEncoding is not (WeightsEncoding.F32 or WeightsEncoding.Bf16))
             throw new ArgumentException($"Weights encoding {WeightsEncoding} is not supported.");
         if (Lease <= TimeSpan.Zero) throw new ArgumentException("The lease must be positive.");
+        Cluster?.Validate();
         ArgumentNullException.ThrowIfNull(Ppo);
         Ppo.Validate();
         ArgumentNullException.ThrowIfNull(EnvArgs);

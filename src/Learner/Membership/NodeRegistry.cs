@@ -10,14 +10,18 @@ namespace AsyncRL.Learner.Membership;
 /// <param name="RegisteredAt">When it (last) registered.</param>
 /// <param name="LastSeen">When it last registered or had a stream open.</param>
 /// <param name="OpenStreams">Its PushSamples and WatchWeights calls now open.</param>
-/// <param name="Live">Whether its lease holds: a stream is open, or it was seen within the lease.</param>
+/// <param name="Live">Whether its lease holds: not removed from the cluster, and a stream is open or it was seen within the lease.</param>
+/// <param name="ClusterAddress">Its cluster member address, once it announced itself there; null for a node outside the cluster.</param>
+/// <param name="ClusterStatus">Its member status as the learner last saw it (up, unreachable, removed); null outside the cluster.</param>
 public sealed record ActorNodeInfo(
     string NodeId, IReadOnlyList<string> ActorIds, uint EnvsPerActor, IReadOnlyList<string> Capabilities,
-    DateTimeOffset RegisteredAt, DateTimeOffset LastSeen, int OpenStreams, bool Live);
+    DateTimeOffset RegisteredAt, DateTimeOffset LastSeen, int OpenStreams, bool Live, string? ClusterAddress = null, string? ClusterStatus = null);
 
 /// <summary>
 /// The membership view: registered nodes and their actors. Leases are renewed by open streams and expire a
-/// lease after the last one closed; expiry is computed when asked, so nothing runs on a timer.
+/// lease after the last one closed; expiry is computed when asked, so nothing runs on a timer. A node the
+/// cluster removed (crashed, downed) loses its lease at once and its open streams are cancelled, which ends
+/// the credits they held; registering again, or rejoining the cluster, brings it back.
 /// </summary>
 internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
 {
@@ -31,21 +35,26 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            int open = _nodes.TryGetValue(nodeId, out var old) ? old.OpenStreams : 0;
-            _nodes[nodeId] = new Entry(ids, envsPerActor, [.. capabilities], now) { LastSeen = now, OpenStreams = open };
+            var entry = Get(nodeId, now);
+            (entry.ActorIds, entry.EnvsPerActor, entry.Capabilities, entry.RegisteredAt, entry.LastSeen) = (ids, envsPerActor, [.. capabilities], now, now);
+            entry.Revive();
         }
         return ids;
     }
 
-    /// <summary>A stream of <paramref name="nodeId"/> opened (a node the registry does not know yet is added: a restarted learner meets running actors).</summary>
-    public void StreamOpened(string nodeId)
+    /// <summary>
+    /// A stream of <paramref name="nodeId"/> opened (a node the registry does not know yet is added: a restarted
+    /// learner meets running actors). The token is cancelled when the cluster removes the node.
+    /// </summary>
+    public CancellationToken StreamOpened(string nodeId)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (!_nodes.TryGetValue(nodeId, out var entry)) _nodes[nodeId] = entry = new Entry([], 0, [], now);
+            var entry = Get(nodeId, now);
             entry.OpenStreams++;
             entry.LastSeen = now;
+            return entry.Released;
         }
     }
 
@@ -61,6 +70,49 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         }
     }
 
+    /// <summary>The node announced itself from cluster member <paramref name="address"/> (up).</summary>
+    public void MemberJoined(string nodeId, string address)
+    {
+        lock (_lock)
+        {
+            var entry = Get(nodeId, time.GetUtcNow());
+            entry.ClusterAddress = address;
+            entry.ClusterStatus = "up";
+            entry.Revive();
+        }
+    }
+
+    /// <summary>The failure detector's verdict on a member changed; the node, if the member is one.</summary>
+    public string? MemberReachability(string address, bool reachable)
+    {
+        lock (_lock)
+        {
+            if (ByAddress(address) is not { } entry) return null;
+            entry.Value.ClusterStatus = reachable ? "up" : "unreachable";
+            return entry.Key;
+        }
+    }
+
+    /// <summary>
+    /// The cluster removed the member: its node (if it is one) loses its lease and its open streams end. Returns the
+    /// node id, or null when the member was no actor node known here.
+    /// </summary>
+    public string? MemberRemoved(string address)
+    {
+        CancellationTokenSource? release;
+        string nodeId;
+        lock (_lock)
+        {
+            if (ByAddress(address) is not { } entry) return null;
+            nodeId = entry.Key;
+            entry.Value.ClusterStatus = "removed";
+            entry.Value.Removed = true;
+            release = entry.Value.Release;
+        }
+        release.Cancel(); // outside the lock: stream callbacks run here
+        return nodeId;
+    }
+
     /// <summary>The nodes now, with their lease state.</summary>
     public IReadOnlyList<ActorNodeInfo> Snapshot()
     {
@@ -69,7 +121,7 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         {
             return [.. _nodes.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ActorNodeInfo(
                 kv.Key, kv.Value.ActorIds, kv.Value.EnvsPerActor, kv.Value.Capabilities, kv.Value.RegisteredAt, kv.Value.LastSeen,
-                kv.Value.OpenStreams, kv.Value.OpenStreams > 0 || now - kv.Value.LastSeen <= lease))];
+                kv.Value.OpenStreams, IsLive(kv.Value, now), kv.Value.ClusterAddress, kv.Value.ClusterStatus))];
         }
     }
 
@@ -77,13 +129,7 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
     public int LiveActorCount()
     {
         var now = time.GetUtcNow();
-        lock (_lock)
-        {
-            int count = 0;
-            foreach (var entry in _nodes.Values)
-                if (entry.OpenStreams > 0 || now - entry.LastSeen <= lease) count += entry.ActorIds.Length;
-            return count;
-        }
+        lock (_lock) return _nodes.Values.Where(e => IsLive(e, now)).Sum(e => e.ActorIds.Length);
     }
 
     /// <summary>The node an actor id belongs to (the part before the last '/').</summary>
@@ -93,20 +139,53 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         return slash > 0 ? actorId[..slash] : actorId;
     }
 
+    private bool IsLive(Entry entry, DateTimeOffset now) => !entry.Removed && (entry.OpenStreams > 0 || now - entry.LastSeen <= lease);
+
+    private Entry Get(string nodeId, DateTimeOffset now)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var entry)) _nodes[nodeId] = entry = new Entry { RegisteredAt = now, LastSeen = now };
+        return entry;
+    }
+
+    private KeyValuePair<string, Entry>? ByAddress(string address)
+    {
+        foreach (var kv in _nodes)
+            if (string.Equals(kv.Value.ClusterAddress, address, StringComparison.Ordinal)) return kv;
+        return null;
+    }
+
     private static string ActorId(string nodeId, int index) => string.Create(CultureInfo.InvariantCulture, $"{nodeId}/{index}");
 
-    private sealed class Entry(string[] actorIds, uint envsPerActor, string[] capabilities, DateTimeOffset registeredAt)
+    private sealed class Entry
     {
-        public string[] ActorIds { get; } = actorIds;
+        public string[] ActorIds { get; set; } = [];
 
-        public uint EnvsPerActor { get; } = envsPerActor;
+        public uint EnvsPerActor { get; set; }
 
-        public string[] Capabilities { get; } = capabilities;
+        public string[] Capabilities { get; set; } = [];
 
-        public DateTimeOffset RegisteredAt { get; } = registeredAt;
+        public DateTimeOffset RegisteredAt { get; set; }
 
         public DateTimeOffset LastSeen { get; set; }
 
         public int OpenStreams { get; set; }
+
+        public string? ClusterAddress { get; set; }
+
+        public string? ClusterStatus { get; set; }
+
+        public bool Removed { get; set; }
+
+        public CancellationTokenSource Release { get; private set; } = new();
+
+        public CancellationToken Released => Release.Token;
+
+        /// <summary>Back after a removal: live again, with a fresh token for its streams.</summary>
+        public void Revive()
+        {
+            if (!Removed) return;
+            Removed = false;
+            Release = new CancellationTokenSource();
+        }
     }
 }

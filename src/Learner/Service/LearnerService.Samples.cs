@@ -19,6 +19,7 @@ internal sealed partial class LearnerService
         EnsureRunning();
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.Ending);
         string? node = null;
+        CancellationTokenRegistration released = default;
         try
         {
             // One batch at a time: its ack (and so the credit it returns) goes out only once it is stored.
@@ -27,7 +28,8 @@ internal sealed partial class LearnerService
                 if (node is null && !string.IsNullOrEmpty(batch.ActorId))
                 {
                     node = NodeRegistry.NodeOf(batch.ActorId);
-                    _registry.StreamOpened(node);
+                    // Removed from the cluster (crashed, downed): the stream and the credits it holds end with it.
+                    released = _registry.StreamOpened(node).Register(static s => ((CancellationTokenSource)s!).Cancel(), ending);
                 }
                 PushAck ack = await IngestAsync(batch, ending.Token).ConfigureAwait(false);
                 await acks.WriteAsync(ack, context.CancellationToken).ConfigureAwait(false);
@@ -40,6 +42,7 @@ internal sealed partial class LearnerService
         }
         finally
         {
+            await released.DisposeAsync().ConfigureAwait(false);
             if (node is not null) _registry.StreamClosed(node);
         }
     }

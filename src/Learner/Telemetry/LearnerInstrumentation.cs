@@ -18,6 +18,7 @@ public sealed class LearnerInstrumentation : IDisposable
 
     private long _policyVersion;
     private int _queueDepth;
+    private Func<IReadOnlyList<(string Role, string Status, bool Reachable, int Count)>>? _clusterCounts;
 
     /// <summary>Creates the source and meter (one per node, so tests can listen to one node alone).</summary>
     public LearnerInstrumentation()
@@ -41,6 +42,8 @@ public sealed class LearnerInstrumentation : IDisposable
         RpcDuration = Meter.CreateHistogram<double>("asyncrl.rpc.server.duration", "s", "Time from a gRPC call's arrival to its status");
         Meter.CreateObservableGauge("asyncrl.learner.ingest.queue_depth", () => Volatile.Read(ref _queueDepth), "{batch}",
             "Batches waiting in the ingestion queue");
+        Meter.CreateObservableGauge("asyncrl.cluster.members", ObserveClusterMembers, "{member}",
+            "Cluster members as this learner sees them, by role, member status and reachability");
     }
 
     /// <summary>Where the learner's spans come from.</summary>
@@ -74,6 +77,16 @@ public sealed class LearnerInstrumentation : IDisposable
     internal void SetPolicyVersion(long version) => Volatile.Write(ref _policyVersion, version);
 
     internal void SetQueueDepth(int depth) => Volatile.Write(ref _queueDepth, depth);
+
+    internal void ObserveCluster(Func<IReadOnlyList<(string Role, string Status, bool Reachable, int Count)>> counts) => Volatile.Write(ref _clusterCounts, counts);
+
+    private IEnumerable<Measurement<int>> ObserveClusterMembers()
+    {
+        if (Volatile.Read(ref _clusterCounts) is not { } counts) yield break;
+        foreach (var (role, status, reachable, count) in counts())
+            yield return new Measurement<int>(count, new KeyValuePair<string, object?>("role", role), new KeyValuePair<string, object?>("status", status),
+                new KeyValuePair<string, object?>("reachable", reachable));
+    }
 
     internal void CountBatch(string status) => Batches.Add(1, new KeyValuePair<string, object?>("status", status));
 

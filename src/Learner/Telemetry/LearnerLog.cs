@@ -49,4 +49,19 @@ internal static partial class LearnerLog
 
     [LoggerMessage(3015, LogLevel.Debug, "Every actor delivered its fragments of version {Version} but the algorithm cannot update ({Updates} updates taken since it was published, {Fragments} fragments): publishing early")]
     public static partial void StarvedPublish(ILogger logger, long version, long updates, long fragments);
+
+    [LoggerMessage(3016, LogLevel.Information, "Learner in the cluster as {Address}; actor nodes find it through --seed-nodes {Address}")]
+    public static partial void ClusterJoined(ILogger logger, string address);
+
+    [LoggerMessage(3017, LogLevel.Information, "Actor node {NodeId} announced itself from {Address}")]
+    public static partial void NodeAnnounced(ILogger logger, string nodeId, string address);
+
+    [LoggerMessage(3018, LogLevel.Warning, "Actor node {NodeId} is unreachable ({Address})")]
+    public static partial void NodeUnreachable(ILogger logger, string nodeId, string address);
+
+    [LoggerMessage(3019, LogLevel.Warning, "Actor node {NodeId} was removed from the cluster ({Address}): its lease and open streams are released")]
+    public static partial void NodeRemoved(ILogger logger, string nodeId, string address);
+
+    [LoggerMessage(3020, LogLevel.Warning, "Refused cluster member {Address} (node {NodeId}): {Reason}")]
+    public static partial void NodeRefused(ILogger logger, string address, string nodeId, string reason);
 }

@@ -9,7 +9,7 @@ using EnvSpec = AsyncRL.Environments.EnvSpec;
 namespace AsyncRL.Learner.Training;
 
 /// <summary>The parts of a running learner node that the update loop works with, wired once by <see cref="LearnerNode"/>.</summary>
-/// <remarks><c>LiveActors</c>: actors of the registered nodes whose lease holds (for <see cref="PublishCycle"/>).</remarks>
+/// <remarks><c>LiveActors</c>: actors of the registered nodes whose lease holds (for <see cref="PublishCycle"/>). <c>Cluster</c>: the members as the learner sees them.</remarks>
 internal sealed record LearnerRuntime(
     LearnerNodeOptions Options,
     ILearnerAlgorithm Algorithm,
@@ -27,7 +27,12 @@ internal sealed record LearnerRuntime(
     RunClock Clock,
     TimeProvider Time,
     ILogger Logger,
-    Func<int> LiveActors);
+    Func<int> LiveActors,
+    AsyncRL.Cluster.Membership.ClusterMembers Cluster)
+{
+    /// <summary>Whether the learner is a cluster member (so metrics lines carry the cluster's size).</summary>
+    public bool Clustered => Options.Cluster is not null || Options.ClusterHost is not null;
+}
 
 /// <summary>Seconds since the start of training, continuing a restored run's count.</summary>
 internal sealed class RunClock(TimeProvider time)

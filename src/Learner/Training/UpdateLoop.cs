@@ -228,6 +228,12 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         fields.Add(new("rejected_batches", _rt.Counters.Rejected));
         fields.Add(new("duplicate_batches", _rt.Counters.Duplicate));
         fields.Add(new("queue_depth", _rt.Queue.Count));
+        if (_rt.Clustered)
+        {
+            fields.Add(new("cluster_members", _rt.Cluster.Count));
+            fields.Add(new("cluster_unreachable", _rt.Cluster.UnreachableCount));
+            fields.Add(new("cluster_actor_nodes", _rt.Cluster.Snapshot().Count(m => m.HasRole(AsyncRL.Cluster.ClusterRoles.Actor) && m.Status == "up" && m.Reachable)));
+        }
         foreach (var (name, value) in result.Metrics) fields.Add(new(name, value));
         try
         {

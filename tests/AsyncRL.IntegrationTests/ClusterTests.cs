@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace AsyncRL.IntegrationTests;
+
+/// <summary>
+/// The nodes as an Akka.Cluster, in separate processes on loopback: actor nodes given only <c>--seed-nodes</c>
+/// find the learner through the cluster; the failure detector and split brain resolver remove a killed node;
+/// a new node joins mid-run; a node started before its seed waits for it; a killed learner's actor nodes
+/// rejoin the restarted one.
+/// </summary>
+public sealed partial class ClusterTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task ThreeProcesses_SeedNodesOnly_TrainSurviveKillOfAnActorNode_AndTakeANewOne()
+    {
+        using var run = RunDirectory.CreateTemp("cluster");
+        int clusterPort = CliProcess.FreePort();
+        string seed = $"akka.tcp://asyncrl@127.0.0.1:{clusterPort}";
+        using var learner = CliProcess.Start(null, "learner", "--listen", $"http://127.0.0.1:{CliProcess.FreePort()}", "--out", run.Path, "--no-early-stop",
+            "--steps", "100000000", "--rows-per-update", "256", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture), "--log-level", "information");
+        var a = CliProcess.Start(null, "actor", "--seed-nodes", seed, "--node-id", "node-a", "--actors", "1");
+        using var b = CliProcess.Start(null, "actor", "--seed-nodes", seed, "--node-id", "node-b", "--actors", "1");
+        CliProcess? c = null;
+        string Output() => $"learner:\n{learner.Output}\nactor a:\n{a.Output}\nactor b:\n{b.Output}\nactor c:\n{c?.Output}";
+        try
+        {
+            // Both found the learner through the cluster (no --learner) and train it.
+            await WaitUntilAsync(() => Accepted(a) > 0 && Accepted(b) > 0, Output);
+            var m = await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 2, Wait, Output);
+            Assert.Contains("Actor node node-a announced itself", learner.Output, StringComparison.Ordinal);
+
+            // kill -9 of node a: unreachable, then removed by the split brain resolver; training goes on.
+            var clock = Stopwatch.StartNew();
+            a.Kill();
+            await WaitUntilAsync(() => learner.Output.Contains("Actor node node-a is unreachable", StringComparison.Ordinal), Output);
+            double unreachable = clock.Elapsed.TotalSeconds;
+            await WaitUntilAsync(() => learner.Output.Contains("Actor node node-a was removed from the cluster", StringComparison.Ordinal), Output);
+            double removed = clock.Elapsed.TotalSeconds;
+            long updatesAtRemoval = Last(run.Metrics(), "update");
+            await run.WaitForMetricsAsync(m => Last(m, "update") >= updatesAtRemoval + 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+
+            // A new node joins mid-run and contributes without a restart of anything.
+            clock.Restart();
+            c = CliProcess.Start(null, "actor", "--seed-nodes", seed, "--node-id", "node-c", "--actors", "1");
+            await WaitUntilAsync(() => Accepted(c) > 0, Output);
+            double joined = clock.Elapsed.TotalSeconds;
+            await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 2, Wait, Output);
+
+            // What an operator sees.
+            using var observer = CliProcess.Start(null, "cluster", "--seed-nodes", seed);
+            Assert.Equal(0, await observer.WaitForExitAsync(Wait));
+            Assert.Matches(@"actor node node-b \(akka\.tcp://asyncrl@127\.0\.0\.1:\d+\): 1 actors, [\d,]+ steps, [\d,]+ steps/s, acting with v\d+, learner at v\d+, staleness \d+", observer.Output);
+            Assert.Contains("actor node node-c", observer.Output, StringComparison.Ordinal);
+            Assert.Matches($@"akka\.tcp://asyncrl@127\.0\.0\.1:{clusterPort}\s+learner\s+up\s+yes", observer.Output);
+            Assert.DoesNotContain("node-a", observer.Output, StringComparison.Ordinal);
+            Assert.False(learner.HasExited || b.HasExited || c.HasExited, Output());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cluster timings: kill -9 → unreachable {unreachable:F1} s, → removed {removed:F1} s; new node → first accepted batch {joined:F1} s"));
+        }
+        finally
+        {
+            a.Dispose();
+            c?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ActorNode_SeedNotUpYet_RetriesWithAClearMessage_AndJoinsWhenTheLearnerComesUp()
+    {
+        using var run = RunDirectory.CreateTemp("cluster-late-seed");
+        int clusterPort = CliProcess.FreePort();
+        using var actor = CliProcess.Start(null, "actor", "--seed-nodes", $"akka.tcp://asyncrl@127.0.0.1:{clusterPort}", "--node-id", "early", "--actors", "1");
+        CliProcess? learner = null;
+        string Output() => $"actor:\n{actor.Output}\nlearner:\n{learner?.Output}";
+        try
+        {
+            await WaitUntilAsync(() => actor.Output.Contains("Not a cluster member yet", StringComparison.Ordinal), Output);
+            Assert.Contains($"akka.tcp://asyncrl@127.0.0.1:{clusterPort}", actor.Output, StringComparison.Ordinal);
+            learner = CliProcess.Start(null, "learner", "--listen", $"http://127.0.0.1:{CliProcess.FreePort()}", "--out", run.Path, "--no-early-stop",
+                "--steps", "100000000", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture));
+            await WaitUntilAsync(() => Accepted(actor) > 0, Output);
+        }
+        finally
+        {
+            learner?.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task LearnerKilled_ActorNodeRejoinsTheRestartedLearner_WhichRestoresItsCheckpoint()
+    {
+        using var run = RunDirectory.CreateTemp("cluster-learner-kill");
+        int clusterPort = CliProcess.FreePort();
+        string[] learnerArgs = ["learner", "--listen", $"http://127.0.0.1:{CliProcess.FreePort()}", "--out", run.Path, "--no-early-stop", "--steps", "100000000",
+            "--checkpoint-interval", "1", "--rows-per-update", "256", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture)];
+        var learner = CliProcess.Start(null, learnerArgs);
+        using var actor = CliProcess.Start(null, "actor", "--seed-nodes", $"akka.tcp://asyncrl@127.0.0.1:{clusterPort}", "--node-id", "stays", "--actors", "1");
+        string Output() => $"learner:\n{learner.Output}\nactor:\n{actor.Output}";
+        try
+        {
+            await run.WaitForMetricsAsync(m => Last(m, "update") >= 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            await WaitUntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
+            learner.Kill();
+            await learner.WaitForExitAsync(Wait);
+            var before = run.Metrics();
+            learner.Dispose();
+            learner = CliProcess.Start(null, learnerArgs);
+
+            // The actor node's side lost its learner, so it was downed; it rejoins in a fresh actor system, and its
+            // samples train the restored learner.
+            var after = await run.WaitForMetricsAsync(m => m.Count >= before.Count + 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            Assert.Contains("rejoining in a fresh actor system", actor.Output, StringComparison.Ordinal);
+            Assert.True(after[before.Count].GetProperty("policy_version").GetInt64() > 1, "the restarted learner began again instead of restoring its checkpoint");
+            Assert.False(actor.HasExited, Output());
+        }
+        finally
+        {
+            learner.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ActorNode_SeedOfAnotherSystem_IsRefusedAtStart()
+    {
+        using var actor = CliProcess.Start(null, "actor", "--seed-nodes", "akka.tcp://other@127.0.0.1:4053");
+
+        int code = await actor.WaitForExitAsync(Wait);
+
+        Assert.Equal(2, code);
+        Assert.Contains("is a node of system 'other'; AsyncRL nodes are all 'asyncrl'", actor.Output, StringComparison.Ordinal);
+    }
+
+    private static long Last(IReadOnlyList<System.Text.Json.JsonElement> metrics, string key) =>
+        metrics.Count > 0 && metrics[^1].TryGetProperty(key, out var v) ? v.GetInt64() : -1;
+
+    private static long Accepted(CliProcess actor)
+    {
+        var matches = StatusLine().Matches(actor.Output);
+        return matches.Count == 0 ? 0 : long.Parse(matches[^1].Groups["accepted"].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"accepted (?<accepted>\d+), duplicate")]
+    private static partial Regex StatusLine();
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met. Output:\n" + diagnostics());
+            await Task.Delay(200);
+        }
+    }
+}
