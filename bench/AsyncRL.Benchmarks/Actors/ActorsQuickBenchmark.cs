@@ -6,7 +6,8 @@ namespace AsyncRL.Benchmarks.Actors;
 
 /// <summary>
 /// Actors-only throughput: rollout actors stepping CartPole with PPO policy inference (64×64 tanh MLP,
-/// sampling, log-probs, values) and packing fragments, with fixed weights and no learner.
+/// sampling, log-probs, values) and packing fragments, with fixed weights and no learner: as Akka actors on the
+/// rollout dispatcher (as in a node), and as plain loops on threads in the same run (the runtime's overhead).
 /// </summary>
 public sealed class ActorsQuickBenchmark : IQuickBenchmark
 {
@@ -21,8 +22,11 @@ public sealed class ActorsQuickBenchmark : IQuickBenchmark
         var spec = PpoRunSpec.Create(new PpoOptions(), "cartpole", 4, seed: 1, lag: 0, maxStaleness: 0);
         foreach (var (actors, envs) in new[] { (1, 8), (2, 8), (2, 32), (2, 128) })
         {
-            var r = ActorThroughput.MeasureAsync(spec, actors, envs, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
-            output.WriteLine($"{actors} actor(s) × {envs,3} envs : {r.StepsPerSecond,12:N0} env steps/s");
+            foreach (var runtime in new[] { ThroughputRuntime.Akka, ThroughputRuntime.Threads })
+            {
+                var r = ActorThroughput.MeasureAsync(spec, actors, envs, TimeSpan.FromSeconds(3), runtime: runtime).GetAwaiter().GetResult();
+                output.WriteLine($"{actors} actor(s) × {envs,3} envs, {runtime,-7}: {r.StepsPerSecond,12:N0} env steps/s");
+            }
         }
     }
 }

@@ -1,13 +1,18 @@
+using Akka.Actor;
 using AsyncRL.Actors.Rollout;
 using AsyncRL.Algorithms;
+using AsyncRL.Cluster;
 using AsyncRL.Contracts.V1;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AsyncRL.Actors;
 
 /// <summary>
-/// Actors-only throughput, for the benchmark and the CLI: N actors on their own threads act with fixed weights
-/// (their seeded initial parameters) and build their sample batches exactly as in a run, with no learner and
-/// nothing sent. What it measures is the ceiling the rest of the system can only lower.
+/// Actors-only throughput, for the benchmark and the CLI: N actors act with fixed weights (their seeded initial
+/// parameters) and build their sample batches exactly as in a run, with no learner and nothing sent. What it
+/// measures is the ceiling the rest of the system can only lower. <see cref="ThroughputRuntime.Akka"/> runs them
+/// as a node does (Akka actors on the rollout dispatcher, a message per fragment); <see cref="ThroughputRuntime.Threads"/>
+/// as plain loops on threads, the floor of any runtime's overhead.
 /// </summary>
 public static class ActorThroughput
 {
@@ -19,8 +24,10 @@ public static class ActorThroughput
     /// <param name="factory">Builds the algorithms (default: <see cref="ActorAlgorithms.Create"/>).</param>
     /// <param name="time">Clock of the measurement.</param>
     /// <param name="cancellationToken">Stops early.</param>
+    /// <param name="runtime">What the actors run on.</param>
     public static async Task<ActorThroughputResult> MeasureAsync(RunSpec spec, int actors, int envsPerActor, TimeSpan duration,
-        Func<RunSpec, ActorAlgorithmSettings, IActorAlgorithm>? factory = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+        Func<RunSpec, ActorAlgorithmSettings, IActorAlgorithm>? factory = null, TimeProvider? time = null, CancellationToken cancellationToken = default,
+        ThroughputRuntime runtime = ThroughputRuntime.Akka)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfLessThan(actors, 1);
@@ -38,6 +45,8 @@ public static class ActorThroughput
         }
         try
         {
+            if (runtime == ThroughputRuntime.Akka)
+                return await MeasureOnAkkaAsync(algorithms, envsPerActor, duration, time, cancellationToken).ConfigureAwait(false);
             using var start = new Barrier(actors + 1);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var steps = new long[actors];
@@ -75,6 +84,61 @@ public static class ActorThroughput
             foreach (IActorAlgorithm algorithm in algorithms) algorithm.Dispose();
         }
     }
+
+    private static async Task<ActorThroughputResult> MeasureOnAkkaAsync(IActorAlgorithm[] algorithms, int envsPerActor, TimeSpan duration, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        await using var host = await ClusterHost.StartAsync(null, NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        var counters = algorithms.Select(_ => new StrongBox()).ToArray();
+        var refs = algorithms.Select((a, i) => host.System.ActorOf(
+            Props.Create(() => new CollectingActor(a, counters[i])).WithDispatcher(NodeDispatchers.Rollout), $"throughput-{i}")).ToArray();
+        long began = time.GetTimestamp();
+        foreach (IActorRef actor in refs) actor.Tell(Collect.Instance);
+        try
+        {
+            await Task.Delay(duration, time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (StrongBox counter in counters) Volatile.Write(ref counter.Stop, true);
+            // Each finishes the fragment in hand; the clock runs until the last one has stopped.
+            await Task.WhenAll(refs.Select(r => r.GracefulStop(TimeSpan.FromSeconds(30)))).ConfigureAwait(false);
+        }
+        TimeSpan elapsed = time.GetElapsedTime(began);
+        return new ActorThroughputResult(counters.Sum(c => Volatile.Read(ref c.Steps)), elapsed, algorithms.Length, envsPerActor);
+    }
+
+    private sealed class StrongBox
+    {
+        public long Steps;
+        public bool Stop;
+    }
+
+    /// <summary>A rollout actor's loop without the sender: a fragment per <see cref="Collect"/>, then the next one queued.</summary>
+    private sealed class CollectingActor : UntypedActor
+    {
+        private readonly IActorAlgorithm _algorithm;
+        private readonly StrongBox _counter;
+
+        public CollectingActor(IActorAlgorithm algorithm, StrongBox counter) => (_algorithm, _counter) = (algorithm, counter);
+
+        protected override void OnReceive(object message)
+        {
+            if (message is not Collect || Volatile.Read(ref _counter.Stop)) return;
+            Volatile.Write(ref _counter.Steps, _counter.Steps + _algorithm.Collect(0).EnvSteps);
+            Self.Tell(Collect.Instance);
+        }
+    }
+}
+
+/// <summary>What the measured actors run on.</summary>
+public enum ThroughputRuntime
+{
+    /// <summary>Akka actors on the rollout (pinned) dispatcher, one message per fragment: as in a node.</summary>
+    Akka,
+
+    /// <summary>A plain loop per thread: no runtime at all.</summary>
+    Threads,
 }
 
 /// <summary>What <see cref="ActorThroughput.MeasureAsync"/> measured.</summary>
