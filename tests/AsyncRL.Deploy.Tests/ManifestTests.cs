@@ -1,13 +1,21 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using AsyncRL.Cluster;
 using AsyncRL.Deploy.Tests.Support;
 using static AsyncRL.Deploy.Tests.Support.Manifests;
 
 namespace AsyncRL.Deploy.Tests;
 
-/// <summary>The rendered overlays fit the program: flags, variables, ports, probes, selectors, security, resources.</summary>
+/// <summary>The rendered overlays fit the program: flags, variables, ports, probes, selectors, cluster bootstrap, RBAC, security, resources.</summary>
 public sealed class ManifestTests
 {
     public static TheoryData<string> Overlays => new() { "overlays/dev", "overlays/prod" };
+
+    /// <summary>How long the CLI gives itself to stop in order after SIGTERM (Program.cs, ProcessTerminationTimeout).</summary>
+    private const int ProgramStopSeconds = 50;
+
+    /// <summary>The management port's probes (our contact-point server): the actor system runs; the node is an Up member.</summary>
+    private static readonly Dictionary<string, string> ProbePaths = new() { ["startupProbe"] = "/alive", ["readinessProbe"] = "/ready", ["livenessProbe"] = "/alive" };
 
     private static readonly Dictionary<string, Task<Manifests>> Rendered = [];
 
@@ -46,6 +54,10 @@ public sealed class ManifestTests
             m.Get("Service", "asyncrl-learner");
             m.Get("NetworkPolicy", "asyncrl-learner");
             m.Get("PodDisruptionBudget", "asyncrl-actor");
+            m.Get("NetworkPolicy", "asyncrl-actor");
+            m.Get("ServiceAccount", "asyncrl");
+            m.Get("Role", "asyncrl-pod-reader");
+            m.Get("RoleBinding", "asyncrl-pod-reader");
         }
         // dev: exactly two actors and the in-cluster Jaeger; prod: more actors, a larger learner, no Jaeger.
         Assert.Equal("2", Str(dev.Get("Deployment", "asyncrl-actor")["spec"]!["replicas"]));
@@ -132,24 +144,130 @@ public sealed class ManifestTests
 
     [KubectlTheory]
     [MemberData(nameof(Overlays))]
-    public async Task Actors_DialTheLearnerService_OnItsGrpcPort(string overlay)
+    public async Task Actors_FindTheLearner_ThroughTheClusterOrByItsService(string overlay)
     {
         var (m, learner, actor) = await NodesAsync(overlay);
-        var url = new Uri(actor.Arg("--learner") ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: no --learner"));
-        var service = m.Find("Service", url.Host) ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: --learner host '{url.Host}' is not a rendered Service");
-        Assert.True(Selects(Labels(service["spec"]!["selector"]), learner.Labels), $"Service {url.Host} does not select the learner pod");
-        Assert.NotEqual("None", Str(service["spec"]!["clusterIP"])); // a virtual IP, not the headless Service
-        var port = Items(service["spec"]!["ports"]).SingleOrDefault(p => Str(p["port"]) == url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            ?? throw new Xunit.Sdk.XunitException($"Service {url.Host} has no port {url.Port}");
-        Assert.Equal(learner.Port("grpc"), TargetPort(learner, port));
-        Assert.Equal(new Uri(learner.Arg("--listen")!).Scheme, url.Scheme);
-        if (url.Scheme == Uri.UriSchemeHttps)
-            AssertSecretFile(actor, actor.Arg("--tls-ca") ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: https learner but no --tls-ca"));
+        var listen = new Uri(learner.Arg("--listen")!);
+        if (actor.Arg("--learner") is { } given)
+        {
+            // An override of what the learner announces: the learner Service, on its gRPC port.
+            var url = new Uri(given);
+            var service = m.Find("Service", url.Host) ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: --learner host '{url.Host}' is not a rendered Service");
+            Assert.True(Selects(Labels(service["spec"]!["selector"]), learner.Labels), $"Service {url.Host} does not select the learner pod");
+            Assert.NotEqual("None", Str(service["spec"]!["clusterIP"])); // a virtual IP, not the headless Service
+            var port = Items(service["spec"]!["ports"]).SingleOrDefault(p => Str(p["port"]) == url.Port.ToString(CultureInfo.InvariantCulture))
+                ?? throw new Xunit.Sdk.XunitException($"Service {url.Host} has no port {url.Port}");
+            Assert.Equal(learner.Port("grpc"), TargetPort(learner, port));
+            Assert.Equal(listen.Scheme, url.Scheme);
+            if (url.Scheme == Uri.UriSchemeHttps)
+                AssertSecretFile(actor, actor.Arg("--tls-ca") ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: https learner but no --tls-ca"));
+        }
+        else
+        {
+            // Found through the cluster: the learner, listening on every interface, announces its pod IP (its cluster
+            // public host) with the gRPC port; the actor needs a cluster to ask in.
+            Assert.NotNull(Cluster(actor));
+            Assert.Equal("0.0.0.0", listen.Host);
+            Assert.Equal("field status.podIP", learner.Environment()["ASYNCRL_CLUSTER_PUBLIC_HOST"].Source);
+            Assert.Equal(learner.Port("grpc"), listen.Port);
+            // TLS would be verified against the pod IP, which no certificate for the Service's names covers.
+            Assert.True(listen.Scheme == Uri.UriSchemeHttp, $"{actor.Describe}: an https:// learner needs --learner with a name its certificate has");
+        }
         // Both sides share the bearer token from the same Secret.
         Assert.Equal(learner.Environment()["ASYNCRL_TOKEN"].Source, actor.Environment()["ASYNCRL_TOKEN"].Source);
         Assert.StartsWith("Secret ", learner.Environment()["ASYNCRL_TOKEN"].Source, StringComparison.Ordinal);
         // A restarted actor pod is a new node, named after the pod.
         Assert.Equal("field metadata.name", actor.Environment()["ASYNCRL_NODE_ID"].Source);
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task Cluster_BootstrapsThroughAkkaManagement_FindingExactlyTheRunsPods(string overlay)
+    {
+        var (m, learner, actor) = await NodesAsync(overlay);
+        var settings = new List<ClusterSettings>();
+        foreach (var pod in new[] { learner, actor })
+        {
+            var cluster = Cluster(pod) ?? throw new Xunit.Sdk.XunitException($"{pod.Describe}: joins no cluster");
+            settings.Add(cluster);
+            // Akka.Remote on every interface of the pod, advertising the pod IP, on the declared port.
+            Assert.Equal("0.0.0.0", cluster.Host);
+            Assert.Equal("field status.podIP", pod.Environment()["ASYNCRL_CLUSTER_PUBLIC_HOST"].Source);
+            Assert.Equal(4053, cluster.Port); // fixed (not 0): bootstrap and the NetworkPolicies name it
+            Assert.Equal(pod.Port("akka-remote"), cluster.Port);
+            // Kubernetes bootstrap, not fixed seeds; the management port is the one declared.
+            Assert.Empty(cluster.SeedNodes);
+            var bootstrap = cluster.Bootstrap ?? throw new Xunit.Sdk.XunitException($"{pod.Describe}: no cluster bootstrap");
+            Assert.Equal(pod.Port("management"), bootstrap.ManagementPort);
+            Assert.Null(bootstrap.Namespace); // the pods' own namespace, which the Role covers
+            Assert.Equal(1, bootstrap.RequiredContactPoints);
+        }
+        Assert.Equal(settings[0].Bootstrap, settings[1].Bootstrap); // one cluster: both look for the same pods
+
+        // The selector finds the learner and the actors, and no pod of anything else (bootstrap would wait on it
+        // as a contact point that never answers).
+        var selector = LabelSelector(settings[0].Bootstrap!.PodLabelSelector);
+        Assert.True(Selects(selector, learner.Labels), $"{overlay}: bootstrap selector {settings[0].Bootstrap!.PodLabelSelector} misses the learner pod");
+        Assert.True(Selects(selector, actor.Labels), $"{overlay}: bootstrap selector {settings[0].Bootstrap!.PodLabelSelector} misses the actor pods");
+        foreach (var pod in Pod.All(m).Where(p => Selects(selector, p.Labels)))
+            Assert.True(pod.IsAsyncRl && pod.Port("management") is not null, $"{pod.Describe}: matched by the bootstrap selector but no cluster node");
+        // Selectors of workloads, Services and budgets still tell learner from actors.
+        Assert.False(Selects(Labels(m.Get("StatefulSet", "asyncrl-learner")["spec"]!["selector"]!["matchLabels"]), actor.Labels));
+        Assert.False(Selects(Labels(m.Get("Deployment", "asyncrl-actor")["spec"]!["selector"]!["matchLabels"]), learner.Labels));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task Rbac_LetsThePodsServiceAccountListPodsInItsNamespace_AndNothingElse(string overlay)
+    {
+        var (m, learner, actor) = await NodesAsync(overlay);
+        string account = Str(learner.Spec["serviceAccountName"]) ?? throw new Xunit.Sdk.XunitException($"{learner.Describe}: runs as the namespace's default ServiceAccount");
+        Assert.Equal(account, Str(actor.Spec["serviceAccountName"]));
+        var serviceAccount = m.Get("ServiceAccount", account);
+        foreach (var pod in new[] { learner, actor })
+        {
+            // Discovery reads the token the kubelet mounts; the pod's setting wins over the account's.
+            string? automount = Str(pod.Spec["automountServiceAccountToken"]) ?? Str(serviceAccount["automountServiceAccountToken"]);
+            Assert.True(automount != "false", $"{pod.Describe}: no service account token is mounted, so discovery cannot call the Kubernetes API");
+        }
+
+        // A RoleBinding gives that account a Role (namespaced: discovery looks in the pods' own namespace only).
+        var bindings = m.OfKind("RoleBinding").Where(b => Items(b["subjects"]).Any(sub => Str(sub["kind"]) == "ServiceAccount" && Str(sub["name"]) == account)).ToList();
+        var binding = Assert.Single(bindings);
+        Assert.Null(Str(Items(binding["subjects"]).First()["namespace"])); // the binding's own namespace
+        Assert.Equal("Role", Str(binding["roleRef"]!["kind"]));
+        Assert.Equal("rbac.authorization.k8s.io", Str(binding["roleRef"]!["apiGroup"]));
+        var role = m.Get("Role", Str(binding["roleRef"]!["name"])!);
+        var rules = Items(role["rules"]).ToList();
+        Assert.Contains(rules, r => Strings(r["apiGroups"]).Contains("") && Strings(r["resources"]).Contains("pods")
+            && new[] { "get", "list", "watch" }.All(Strings(r["verbs"]).Contains));
+        // Read-only, and pods only.
+        Assert.All(rules, r => Assert.Subset(new HashSet<string> { "get", "list", "watch" }, Strings(r["verbs"]).ToHashSet()));
+        Assert.All(rules, r => Assert.Equal(new[] { "pods" }, Strings(r["resources"])));
+        Assert.Empty(m.OfKind("ClusterRoleBinding"));
+
+        static List<string> Strings(JsonNode? array) => [.. (array as JsonArray ?? []).Select(n => Str(n) ?? "")];
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
+    public async Task Actors_ProbeAkkaManagement_AndLeaveTheClusterOnSigterm(string overlay)
+    {
+        var (_, learner, actor) = await NodesAsync(overlay);
+        foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+        {
+            var http = actor.Container[probe]?["httpGet"] ?? throw new Xunit.Sdk.XunitException($"{actor.Describe}: no HTTP {probe}");
+            Assert.Equal(ProbePaths[probe], Str(http["path"]));
+            Assert.Equal(actor.Port("management"), NamedOrNumbered(actor, http["port"]));
+            Assert.Null(http["scheme"]); // the management port is plain HTTP
+        }
+        foreach (var pod in new[] { learner, actor })
+        {
+            // SIGTERM itself leaves the cluster (CoordinatedShutdown); a preStop hook would only delay or pre-empt it.
+            Assert.Null(pod.Container["lifecycle"]?["preStop"]);
+            int grace = int.Parse(Str(pod.Spec["terminationGracePeriodSeconds"]) ?? "30", CultureInfo.InvariantCulture);
+            Assert.True(grace > ProgramStopSeconds, $"{pod.Describe}: {grace} s between SIGTERM and SIGKILL cuts the node's {ProgramStopSeconds} s orderly stop (and its cluster leave) short");
+        }
     }
 
     [KubectlTheory]
@@ -176,25 +294,37 @@ public sealed class ManifestTests
         Assert.True(Selects(Labels(m.Get("PodDisruptionBudget", "asyncrl-actor")["spec"]!["selector"]!["matchLabels"]), actor.Labels));
         Assert.False(Selects(Labels(m.Get("PodDisruptionBudget", "asyncrl-actor")["spec"]!["selector"]!["matchLabels"]), learner.Labels));
 
-        // The NetworkPolicy guards the learner and lets only actor pods reach the gRPC port; the health port takes probes.
-        var policy = m.Get("NetworkPolicy", "asyncrl-learner");
-        Assert.True(Selects(Labels(policy["spec"]!["podSelector"]!["matchLabels"]), learner.Labels));
-        Assert.Contains("Ingress", (policy["spec"]!["policyTypes"] as JsonArray ?? []).Select(t => Str(t)));
-        foreach (var rule in Items(policy["spec"]!["ingress"]))
+        // The NetworkPolicies guard both kinds of pod. Only actor pods reach the learner's gRPC port; the run's own pods
+        // (learner and actors) reach each other's cluster ports; what takes the kubelet's probes admits any source.
+        var policies = m.OfKind("NetworkPolicy").ToList();
+        foreach (var pod in new[] { learner, actor })
         {
-            var ports = Items(rule["ports"]).Select(p => NamedOrNumbered(learner, p["port"])).ToList();
-            Assert.NotEmpty(ports); // no rule opens every port
-            if (ports.Contains(learner.Port("grpc")))
+            var policy = Assert.Single(policies, p => Selects(Labels(p["spec"]!["podSelector"]!["matchLabels"]), pod.Labels));
+            Assert.Contains("Ingress", (policy["spec"]!["policyTypes"] as JsonArray ?? []).Select(t => Str(t)));
+            foreach (var rule in Items(policy["spec"]!["ingress"]))
             {
+                var ports = Items(rule["ports"]).Select(p => NamedOrNumbered(pod, p["port"])).ToList();
+                Assert.NotEmpty(ports); // no rule opens every port
+                Assert.All(ports, p => Assert.NotNull(p)); // each names a port the container has
                 var from = Items(rule["from"]).ToList();
-                Assert.NotEmpty(from);
-                Assert.All(from, f => Assert.True(f["podSelector"] is { } sel && Selects(Labels(sel["matchLabels"]), actor.Labels) && !Selects(Labels(sel["matchLabels"]), learner.Labels),
-                    "the gRPC port admits something other than actor pods"));
+                Assert.All(from, f => Assert.True(f["podSelector"] is not null && f["namespaceSelector"] is null && f["ipBlock"] is null, $"{Name(policy)}: admits more than pods of this namespace"));
+                if (from.Count == 0)
+                    Assert.All(ports, p => Assert.Contains(p, new[] { pod.Port("health"), ProbedPort(pod) }.Where(q => q is not null)));
             }
-            else
-            {
-                Assert.Equal([learner.Port("health")], ports);
-            }
+            foreach (var peer in new[] { learner, actor })
+                foreach (var port in new[] { "akka-remote", "management" })
+                    Assert.True(Admits(policy, pod, pod.Port(port), peer.Labels), $"{Name(policy)}: {port} ({pod.Port(port)}) does not admit {peer.Subcommand} pods");
+            var stranger = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "jaeger" };
+            Assert.False(Admits(policy, pod, pod.Port("akka-remote"), stranger), $"{Name(policy)}: Akka.Remote admits pods outside the run");
+        }
+        var learnerPolicy = Assert.Single(policies, p => Selects(Labels(p["spec"]!["podSelector"]!["matchLabels"]), learner.Labels));
+        Assert.True(Admits(learnerPolicy, learner, learner.Port("grpc"), actor.Labels), "the learner's gRPC port does not admit actor pods");
+        foreach (var rule in Items(learnerPolicy["spec"]!["ingress"]).Where(r => Items(r["ports"]).Any(p => NamedOrNumbered(learner, p["port"]) == learner.Port("grpc"))))
+        {
+            var from = Items(rule["from"]).ToList();
+            Assert.NotEmpty(from);
+            Assert.All(from, f => Assert.True(Selects(Labels(f["podSelector"]!["matchLabels"]), actor.Labels) && !Selects(Labels(f["podSelector"]!["matchLabels"]), learner.Labels),
+                "the gRPC port admits something other than actor pods"));
         }
     }
 
@@ -263,6 +393,27 @@ public sealed class ManifestTests
             Assert.Superset(new HashSet<string?> { "4317", "4318", "16686" }, ports);
         }
     }
+
+    /// <summary>The cluster settings <paramref name="pod"/>'s node starts with, as the CLI resolves its arguments, variables and config file.</summary>
+    private static ClusterSettings? Cluster(Pod pod)
+    {
+        var values = pod.Environment().ToDictionary(kv => kv.Key, kv => kv.Value.Value ?? "from-the-cluster");
+        string role = pod.Subcommand == "learner" ? ClusterRoles.Learner : ClusterRoles.Actor;
+        // The config file (the learner's run.json) sets no cluster option; the manifests test that its keys are options at all.
+        return CliModel.Cluster(CliModel.Command(pod.Subcommand), [.. pod.Args.Skip(1)], values, configPath: null, role);
+    }
+
+    /// <summary>The port the kubelet's HTTP or TCP probes reach, if any (gRPC probes use the health port).</summary>
+    private static int? ProbedPort(Pod pod) =>
+        new[] { "startupProbe", "readinessProbe", "livenessProbe" }
+            .Select(p => pod.Container[p]?["httpGet"]?["port"] ?? pod.Container[p]?["tcpSocket"]?["port"])
+            .Where(p => p is not null).Select(p => NamedOrNumbered(pod, p)).FirstOrDefault();
+
+    /// <summary>Whether a rule of <paramref name="policy"/> lets a pod labelled <paramref name="from"/> reach <paramref name="port"/> of <paramref name="pod"/>.</summary>
+    private static bool Admits(JsonObject policy, Pod pod, int? port, IReadOnlyDictionary<string, string> from) =>
+        port is not null && Items(policy["spec"]!["ingress"]).Any(rule =>
+            Items(rule["ports"]).Any(p => NamedOrNumbered(pod, p["port"]) == port)
+            && (Items(rule["from"]).ToList() is not { Count: > 0 } peers || peers.Any(f => f["podSelector"] is { } sel && Selects(Labels(sel["matchLabels"]), from))));
 
     /// <summary>The container port a Service port sends to (by name or number), if the container has it.</summary>
     private static int? TargetPort(Pod pod, JsonObject servicePort) => NamedOrNumbered(pod, servicePort["targetPort"] ?? servicePort["port"]);

@@ -22,7 +22,9 @@ public sealed class NetnsTheoryAttribute : TheoryAttribute
 /// bridge. Every process runs the published CLI with the arguments, variables and mounted files the rendered
 /// manifests give it, as the pod's non-root user on a read-only root where only its volumes are writable, and finds
 /// the others by the names the overlay uses. prod's TLS Secret holds a certificate
-/// made here for the learner Service's name, signed by a CA made here.
+/// made here for the learner Service's name, signed by a CA made here. There is no Kubernetes API to bootstrap the
+/// cluster from, so the nodes join it by seed node instead, at the learner's address (see <see cref="Clustered"/>);
+/// everything else about the cluster (bind address, advertised pod IP, port) is the manifests'.
 /// </summary>
 public sealed class RehearsalTests
 {
@@ -47,23 +49,28 @@ public sealed class RehearsalTests
         try
         {
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101); // the pods' non-root users reach their folders
-            var secrets = Secrets(new Uri(actor.Arg("--learner")!).Host);
+            // Addresses of our own in a private range, on the namespaces' interfaces only (the pods' IPs); names as
+            // cluster DNS would give them.
+            var addresses = new Dictionary<string, string> { ["learner"] = "10.213.0.2", ["actor-1"] = "10.213.0.3", ["actor-2"] = "10.213.0.4", ["otlp"] = "10.213.0.5" };
+            var learnerServices = m.OfKind("Service").Where(s => Manifests.Selects(Manifests.Labels(s["spec"]!["selector"]), learner.Labels)).ToList();
+            // The name actors dial where the overlay gives them one (prod), else the learner's Service: the certificate's name.
+            string learnerHost = actor.Arg("--learner") is { } given ? new Uri(given).Host
+                : Manifests.Name(learnerServices.First(s => Manifests.Str(s["spec"]!["clusterIP"]) != "None"));
+            var secrets = Secrets(learnerHost);
             var image = DockerfileTests.ImageEnvironment();
-            var learnerPod = await LocalPod.PrepareAsync(m, learner, "asyncrl-learner-0", root, image, secrets);
+            var learnerPod = await LocalPod.PrepareAsync(m, learner, "asyncrl-learner-0", root, image, secrets, addresses["learner"]);
             var actorPods = new List<LocalPod>();
-            foreach (int i in new[] { 1, 2 }) actorPods.Add(await LocalPod.PrepareAsync(m, actor, $"asyncrl-actor-{i}", root, image, secrets));
-            IReadOnlyDictionary<string, string> ActorEnvironment(LocalPod pod) => new Dictionary<string, string>(pod.Environment)
+            foreach (int i in new[] { 1, 2 }) actorPods.Add(await LocalPod.PrepareAsync(m, actor, $"asyncrl-actor-{i}", root, image, secrets, addresses[$"actor-{i}"]));
+            string seed = $"akka.tcp://asyncrl@{addresses["learner"]}:{learnerPod.Environment["ASYNCRL_CLUSTER_PORT"]}";
+            IReadOnlyDictionary<string, string> ActorEnvironment(LocalPod pod) => new Dictionary<string, string>(Clustered(pod, seed))
             {
                 ["ASYNCRL_ACTORS"] = Math.Min(MaxActorsPerPod, int.Parse(pod.Environment.GetValueOrDefault("ASYNCRL_ACTORS", "1"), System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             var collector = new Uri(learnerPod.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-            // Addresses of our own in a private range, on the namespaces' interfaces only; names as cluster DNS would give them.
-            var addresses = new Dictionary<string, string> { ["learner"] = "10.213.0.2", ["actor-1"] = "10.213.0.3", ["actor-2"] = "10.213.0.4", ["otlp"] = "10.213.0.5" };
-            var names = m.OfKind("Service").Where(s => Manifests.Selects(Manifests.Labels(s["spec"]!["selector"]), learner.Labels))
-                .ToDictionary(s => Manifests.Name(s), _ => "learner");
+            var names = learnerServices.ToDictionary(s => Manifests.Name(s), _ => "learner");
             names[collector.Host] = "otlp";
-            Assert.Contains(new Uri(actor.Arg("--learner")!).Host, names.Keys);
+            Assert.Contains(learnerHost, names.Keys);
 
             await using var lab = await NetnsLab.CreateAsync(addresses, names);
             string received = Directory.CreateDirectory(Path.Combine(root, "otlp")).FullName;
@@ -73,7 +80,7 @@ public sealed class RehearsalTests
             // The rehearsal checks the bridge, TLS and traces, not how fast CartPole is solved: without the early stop
             // the run outlasts the checks, so both actor pods contribute however fast the learner solves it and
             // however late a pod starts on a loaded machine.
-            var learnerEnvironment = new Dictionary<string, string>(learnerPod.Environment) { ["ASYNCRL_NO_EARLY_STOP"] = "true" };
+            var learnerEnvironment = new Dictionary<string, string>(Clustered(learnerPod, seeds: null)) { ["ASYNCRL_NO_EARLY_STOP"] = "true" };
             var learnerProcess = lab.Start("learner", "dotnet", [asyncrl, .. learnerPod.Args], learnerEnvironment, learnerPod.Security);
             var actorProcesses = actorPods.Select((p, i) => lab.Start($"actor-{i + 1}", "dotnet", [asyncrl, .. p.Args], ActorEnvironment(p), p.Security)).ToList();
             string Output() => $"learner:\n{learnerProcess.Output}\n" + string.Concat(actorProcesses.Select((a, i) => $"actor {i + 1}:\n{a.Output}\n")) + $"collector:\n{sink.Output}";
@@ -85,10 +92,11 @@ public sealed class RehearsalTests
             {
                 spans = Spans.Read(received);
                 return LastVersion(metrics) >= 10
+                    && ClusterActorNodes(metrics) >= actorProcesses.Count
                     && actorProcesses.All(a => Accepted(a.Output) > 0)
                     && spans.Services.Contains("asyncrl-learner") && spans.Services.Contains("asyncrl-actor")
                     && spans.RolloutTracesIngested > 0;
-            }, nodes, Wait, () => $"policy version {LastVersion(metrics)}, batches accepted per actor node [{string.Join(", ", actorProcesses.Select(a => Accepted(a.Output)))}], " +
+            }, nodes, Wait, () => $"policy version {LastVersion(metrics)}, actor nodes in the cluster {ClusterActorNodes(metrics)}, batches accepted per actor node [{string.Join(", ", actorProcesses.Select(a => Accepted(a.Output)))}], " +
                 $"span services [{string.Join(", ", spans?.Services ?? new HashSet<string>())}], rollout traces ingested {spans?.RolloutTracesIngested}\n{Output()}");
 
             // Training went on over the bridge only: both actor nodes' batches were accepted, versions advanced,
@@ -97,6 +105,23 @@ public sealed class RehearsalTests
             string scheme = new Uri(learner.Arg("--listen")!).Scheme; // prod: TLS with the mounted Secret, verified by the actors
             Assert.Contains($"listening on {scheme}://", learnerProcess.Output, StringComparison.Ordinal);
             Assert.True(spans!.RolloutTracesIngested > 0);
+            // Both actor nodes are members (up and reachable) of the learner's cluster: they found its gRPC address there
+            // unless the overlay gave it.
+            Assert.True(LastField(metrics, "cluster_actor_nodes") >= 2);
+            Assert.Equal(0, LastField(metrics, "cluster_unreachable"));
+
+            // The autoscaler removes a pod: SIGTERM, and the node leaves the cluster in order (removed, never
+            // unreachable) well within the pod's grace period, while training goes on with the other.
+            var leaving = actorProcesses[1];
+            long versionAtStop = LastVersion(metrics);
+            int grace = int.Parse(Manifests.Str(actor.Spec["terminationGracePeriodSeconds"]) ?? "30", System.Globalization.CultureInfo.InvariantCulture);
+            await leaving.TerminateAsync();
+            await WaitUntilAsync(() => leaving.HasExited && ClusterActorNodes(metrics) == 1 && LastVersion(metrics) > versionAtStop,
+                nodes, TimeSpan.FromSeconds(grace), () => $"actor 2 exited {leaving.HasExited}, actor nodes in the cluster {ClusterActorNodes(metrics)}, " +
+                    $"policy version {LastVersion(metrics)} (at SIGTERM {versionAtStop})\n{Output()}");
+            Assert.Equal(0, leaving.ExitCode);
+            Assert.DoesNotContain("is unreachable", learnerProcess.Output, StringComparison.Ordinal);
+            Assert.False(learnerProcess.HasExited);
         }
         finally
         {
@@ -118,25 +143,44 @@ public sealed class RehearsalTests
         };
     }
 
-    private static long LastVersion(string metricsPath)
+    /// <summary>
+    /// A pod's variables with its cluster bootstrap turned into seed nodes: bootstrap would find the run's pods through
+    /// the Kubernetes API, which is not here. The learner, given none, forms the cluster (the node bootstrap lets
+    /// form it when it is the only contact point or the lowest address); actor nodes join it at <paramref name="seeds"/>.
+    /// </summary>
+    private static Dictionary<string, string> Clustered(LocalPod pod, string? seeds)
+    {
+        var environment = new Dictionary<string, string>(pod.Environment);
+        Assert.True(environment.Remove("ASYNCRL_CLUSTER_BOOTSTRAP"), $"{pod.Name}: the manifests give it no cluster bootstrap");
+        if (seeds is not null) environment["ASYNCRL_SEED_NODES"] = seeds;
+        return environment;
+    }
+
+    private static long LastVersion(string metricsPath) => LastField(metricsPath, "policy_version");
+
+    /// <summary>The learner's count of actor nodes that are up and reachable cluster members, from its newest metrics line.</summary>
+    private static long ClusterActorNodes(string metricsPath) => LastField(metricsPath, "cluster_actor_nodes");
+
+    /// <summary>The integer <paramref name="field"/> of the newest complete metrics line that has it (0 before any).</summary>
+    private static long LastField(string metricsPath, string field)
     {
         if (!File.Exists(metricsPath)) return 0;
         using var stream = new FileStream(metricsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream);
-        long version = 0;
+        long last = 0;
         while (reader.ReadLine() is { } line)
         {
             try
             {
                 using var doc = JsonDocument.Parse(line);
-                version = doc.RootElement.GetProperty("policy_version").GetInt64();
+                if (doc.RootElement.TryGetProperty(field, out var value)) last = value.GetInt64();
             }
             catch (JsonException)
             {
                 // the learner is mid-line
             }
         }
-        return version;
+        return last;
     }
 
     /// <summary>The batches the learner accepted from an actor node, from its newest progress line or its final summary.</summary>

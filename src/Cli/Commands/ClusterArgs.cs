@@ -17,7 +17,7 @@ internal sealed class ClusterArgs
 
     public Option<string?> Bootstrap { get; } = new("--cluster-bootstrap") { Description = "Kubernetes: form the cluster with Akka.Management bootstrap, finding pods by this label selector (instead of --seed-nodes)." };
 
-    public Option<int> ManagementPort { get; } = new("--management-port") { Description = "With --cluster-bootstrap: Akka.Management's HTTP port (contact point, /ready, /alive).", DefaultValueFactory = _ => 8558 };
+    public Option<int> ManagementPort { get; } = new("--management-port") { Description = "With --cluster-bootstrap: the management HTTP port (bootstrap contact point /bootstrap/seed-nodes, probes /alive and /ready).", DefaultValueFactory = _ => 8558 };
 
     public Option<int> ContactPoints { get; } = new("--required-contact-points") { Description = "With --cluster-bootstrap: pods to find before the first one forms the cluster.", DefaultValueFactory = _ => 1 };
 

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
-using Akka.Management;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +21,7 @@ public sealed class ClusterHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly ILogger _logger;
+    private ContactPointServer? _contactPoint;
     private int _disposed;
 
     private ClusterHost(IHost host, ActorSystem system, ClusterSettings? settings, ILogger logger)
@@ -48,7 +48,12 @@ public sealed class ClusterHost : IAsyncDisposable
     public Task Terminated => System.WhenTerminated;
 
     /// <summary>Starts the system; a clustered one starts joining its seeds (or itself) in the background.</summary>
-    public static async Task<ClusterHost> StartAsync(ClusterSettings? settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    public static Task<ClusterHost> StartAsync(ClusterSettings? settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default) =>
+        StartAsync(settings, loggerFactory, configure: null, cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(ClusterSettings?, ILoggerFactory, CancellationToken)"/>, with more configuration on top (tests: another discovery method).</summary>
+    internal static async Task<ClusterHost> StartAsync(ClusterSettings? settings, ILoggerFactory loggerFactory, Action<AkkaConfigurationBuilder>? configure,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         settings?.Validate();
@@ -61,10 +66,12 @@ public sealed class ClusterHost : IAsyncDisposable
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
-                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                // Akka's own info lines (each association, each gossip step) drown ours; its warnings and errors stay.
+                loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
             });
             akka.AddHocon(ClusterHocon.For(settings), HoconAddMode.Prepend);
             if (settings is not null) Configure(akka, settings);
+            configure?.Invoke(akka);
         });
         IHost host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -75,6 +82,8 @@ public sealed class ClusterHost : IAsyncDisposable
             var cluster = AkkaCluster.Get(system);
             cluster.Join(cluster.SelfAddress); // the first node: the cluster starts here
         }
+        if (settings?.Bootstrap is not null)
+            clusterHost._contactPoint = await ContactPointServer.StartAsync(system, settings, loggerFactory, cancellationToken).ConfigureAwait(false);
         if (settings is not null) ClusterLog.Starting(clusterHost._logger, clusterHost.SelfAddress!.ToString(), string.Join(",", settings.Roles), Seeds(settings));
         return clusterHost;
     }
@@ -114,6 +123,7 @@ public sealed class ClusterHost : IAsyncDisposable
         }
         finally
         {
+            if (_contactPoint is not null) await _contactPoint.DisposeAsync().ConfigureAwait(false);
             _host.Dispose();
         }
     }
@@ -129,9 +139,11 @@ public sealed class ClusterHost : IAsyncDisposable
         if (settings.Bootstrap is { } bootstrap)
         {
             // Pods find each other through the Kubernetes API (the label selector) and contact each other's
-            // management port; the lowest address among the first contact points forms the cluster.
-            akka.WithAkkaManagement(hostName: settings.PublicHost ?? settings.Host, port: bootstrap.ManagementPort, bindHostname: "0.0.0.0", bindPort: bootstrap.ManagementPort);
-            akka.WithClusterBootstrap(serviceName: ClusterSettings.SystemName, requiredContactPoints: bootstrap.RequiredContactPoints);
+            // management port; the lowest address among the first contact points forms the cluster. Started by
+            // hand once our contact-point server listens (ContactPointServer says why it is ours).
+            akka.WithClusterBootstrap(serviceName: ClusterSettings.SystemName, portName: "management", requiredContactPoints: bootstrap.RequiredContactPoints, autoStart: false);
+            // Without Akka.Management's HTTP settings the bootstrap cannot infer our management port: say it.
+            akka.AddHocon($"akka.management.cluster.bootstrap.contact-point.fallback-port = {bootstrap.ManagementPort}", HoconAddMode.Prepend);
             akka.WithKubernetesDiscovery(options =>
             {
                 options.PodLabelSelector = bootstrap.PodLabelSelector;

@@ -12,4 +12,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Leaving the cluster took longer than 15 s; stopped without waiting for the rest")]
     public static partial void SlowShutdown(ILogger logger);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Cluster bootstrap failed to start")]
+    public static partial void BootstrapFailed(ILogger logger, Exception exception);
 }

@@ -71,7 +71,7 @@ public static class ClusterRoles
 
 /// <summary>Cluster bootstrap on Kubernetes: pods found through the API by label, contacted on the management port.</summary>
 /// <param name="PodLabelSelector">Label selector of the pods of this run (e.g. <c>app.kubernetes.io/part-of=asyncrl</c>).</param>
-/// <param name="ManagementPort">Port of Akka.Management's HTTP endpoint (contact point, <c>/ready</c>, <c>/alive</c>).</param>
+/// <param name="ManagementPort">Port of the management HTTP endpoint: the bootstrap contact point, <c>/alive</c> and <c>/ready</c>.</param>
 /// <param name="RequiredContactPoints">Pods that must be found before the first forms the cluster.</param>
 /// <param name="Namespace">Namespace to look in; null: the pod's own.</param>
 public sealed record KubernetesBootstrap(string PodLabelSelector, int ManagementPort = 8558, int RequiredContactPoints = 1, string? Namespace = null)

@@ -37,6 +37,9 @@ public sealed partial class LearnerNode
         ClusterMembers.Up += m => _registry.MemberReachability(m.Address, reachable: true);
         ClusterMembers.Removed += m =>
         {
+            // This learner's own member leaving (the process stopping) is no actor node lost, even when asyncrl
+            // train's actor node announced itself from it.
+            if (m.Address == ClusterAddress) return;
             if (_registry.MemberRemoved(m.Address) is { } node) LearnerLog.NodeRemoved(_logger, node, m.Address);
         };
         system.ActorOf(ClusterWatcher.Props(ClusterMembers, _loggerFactory.CreateLogger("AsyncRL.Cluster")), "cluster-watcher");

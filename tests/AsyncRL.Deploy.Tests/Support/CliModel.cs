@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using AsyncRL.Cli.Commands;
 using AsyncRL.Cli.Configuration;
+using AsyncRL.Cluster;
 using AsyncRL.Models.Backend;
 
 namespace AsyncRL.Deploy.Tests.Support;
@@ -42,6 +43,33 @@ internal static class CliModel
         var root = new RootCommand { command };
         var parse = root.Parse([command.Name, .. args]);
         return (parse, [.. parse.Errors.Select(e => e.Message)]);
+    }
+
+    /// <summary>
+    /// The cluster settings a node would start with (a <paramref name="role"/> node given these arguments, variables and
+    /// config file), built and validated by the CLI's own cluster options; a combination the CLI refuses fails here
+    /// with its message, and a node that would not join a cluster at all gives null.
+    /// </summary>
+    public static ClusterSettings? Cluster(Command command, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, string? configPath, string role)
+    {
+        // The command with a fresh set of cluster options whose values can be read back: its own are not reachable.
+        var cluster = new ClusterArgs();
+        var probe = new Command(command.Name);
+        cluster.AddTo(probe);
+        var clusterNames = probe.Options.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var option in command.Options.Where(o => !clusterNames.Contains(o.Name))) probe.Options.Add(option);
+        var (parse, errors) = Parse(probe, args);
+        if (errors.Count > 0) throw new Xunit.Sdk.XunitException($"asyncrl {command.Name}: {string.Join("; ", errors)}");
+        var source = new SettingSource(parse, name => environment.GetValueOrDefault(name), configPath);
+        if (role == ClusterRoles.Actor && !cluster.Joins(source)) return null;
+        try
+        {
+            return cluster.Build(source, role);
+        }
+        catch (CliUsageException ex)
+        {
+            throw new Xunit.Sdk.XunitException($"asyncrl {command.Name}: {ex.Message}");
+        }
     }
 
     /// <summary>

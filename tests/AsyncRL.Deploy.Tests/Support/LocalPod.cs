@@ -26,8 +26,9 @@ internal sealed class LocalPod
 
     /// <param name="imageEnvironment">What the image sets (the pod's variables win over it).</param>
     /// <param name="secrets">Values of Secret keys, as <c>NAME/KEY</c>.</param>
+    /// <param name="podIp">The pod's address, for variables from the downward API's <c>status.podIP</c>.</param>
     public static async Task<LocalPod> PrepareAsync(Manifests manifests, Pod pod, string podName, string root,
-        IReadOnlyDictionary<string, string> imageEnvironment, IReadOnlyDictionary<string, string> secrets)
+        IReadOnlyDictionary<string, string> imageEnvironment, IReadOnlyDictionary<string, string> secrets, string? podIp = null)
     {
         var local = new LocalPod(podName);
         var podSecurity = pod.Spec["securityContext"];
@@ -80,6 +81,7 @@ internal sealed class LocalPod
             {
                 { Value: { } v } => v,
                 { Source: "field metadata.name" } => podName,
+                { Source: "field status.podIP" } when podIp is not null => podIp,
                 { Source: var s } when s.StartsWith("Secret ", StringComparison.Ordinal) => secrets[s["Secret ".Length..].Replace(" key ", "/", StringComparison.Ordinal)],
                 { Source: var s } => throw new NotSupportedException($"{pod.Describe}: {name} from {s}"),
             };

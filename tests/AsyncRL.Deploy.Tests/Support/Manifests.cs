@@ -57,6 +57,23 @@ internal sealed class Manifests
     public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
         selector.Count > 0 && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
+    /// <summary>
+    /// The pairs of an equality-based label selector (<c>k=v,k2=v2</c>, as the Kubernetes API takes it in
+    /// <c>labelSelector</c>); a set-based or negated term fails, since <see cref="Selects"/> could not judge it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LabelSelector(string selector)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var term in selector.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = term.Replace("==", "=", StringComparison.Ordinal).Split('=');
+            if (parts.Length != 2 || parts[0].EndsWith('!') || parts[0].Contains(' ', StringComparison.Ordinal))
+                throw new Xunit.Sdk.XunitException($"label selector '{selector}': '{term}' is not an equality term (key=value)");
+            pairs[parts[0]] = parts[1];
+        }
+        return pairs;
+    }
+
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
         YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ToJson(kv.Value)))),

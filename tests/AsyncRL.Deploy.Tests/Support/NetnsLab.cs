@@ -160,6 +160,13 @@ internal sealed class NetnsProcess : IDisposable
     /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Sends SIGTERM, as the kubelet does to a pod being removed (the process id is the program's: every wrapper execs).</summary>
+    public async Task TerminateAsync()
+    {
+        var result = await Tool.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        if (result.ExitCode != 0 && !_process.HasExited) throw new InvalidOperationException(result.Describe("kill -TERM"));
+    }
+
     public void Dispose()
     {
         try
