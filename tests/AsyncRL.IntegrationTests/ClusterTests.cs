@@ -124,6 +124,36 @@ public sealed partial class ClusterTests
     }
 
     [Fact]
+    public async Task LearnerStoppedInOrder_ActorNodeJoinsTheClusterOfTheRestartedLearner()
+    {
+        using var run = RunDirectory.CreateTemp("cluster-learner-stop");
+        int clusterPort = CliProcess.FreePort();
+        string[] learnerArgs = ["learner", "--listen", $"http://127.0.0.1:{CliProcess.FreePort()}", "--out", run.Path, "--no-early-stop", "--steps", "100000000",
+            "--rows-per-update", "256", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture)];
+        var learner = CliProcess.Start(null, learnerArgs);
+        using var actor = CliProcess.Start(null, "actor", "--seed-nodes", $"akka.tcp://asyncrl@127.0.0.1:{clusterPort}", "--node-id", "stays", "--actors", "1");
+        string Output() => $"learner:\n{learner.Output}\nactor:\n{actor.Output}";
+        try
+        {
+            await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            learner.Terminate(); // SIGTERM: the learner leaves the cluster in order, so nobody is downed
+            Assert.Equal(0, await learner.WaitForExitAsync(Wait));
+            int before = run.Metrics().Count;
+            learner.Dispose();
+            learner = CliProcess.Start(null, learnerArgs);
+
+            // The restarted learner seeded a cluster of its own; the actor node, left without a learner, joins it.
+            await run.WaitForMetricsAsync(m => m.Count > before + 10 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            Assert.Contains("No learner in this node's cluster", actor.Output, StringComparison.Ordinal);
+            Assert.False(actor.HasExited, Output());
+        }
+        finally
+        {
+            learner.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ActorNode_SeedOfAnotherSystem_IsRefusedAtStart()
     {
         using var actor = CliProcess.Start(null, "actor", "--seed-nodes", "akka.tcp://other@127.0.0.1:4053");

@@ -130,9 +130,10 @@ public sealed class ActorNode
         {
             await membership.FindLearnerAsync(hello, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or JoinRefusedException)
+        catch (Exception ex) when (ex is OperationCanceledException or JoinRefusedException or ObjectDisposedException or InvalidOperationException)
         {
-            // Stopping; or refused, which the membership logged (the data plane decides for itself).
+            // Stopping (the system may be gone already); or refused, which the membership logged. The data plane,
+            // on the given address, goes its own way either way.
         }
     }
 

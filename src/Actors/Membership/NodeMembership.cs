@@ -137,9 +137,10 @@ internal sealed class NodeMembership : IAsyncDisposable
         while (true)
         {
             ClusterHost host = Volatile.Read(ref _host);
-            await Task.WhenAny(host.Terminated, Task.Delay(Timeout.Infinite, _stop.Token)).ConfigureAwait(false);
+            await Task.WhenAny(host.Terminated, LearnerGoneAsync(host, _stop.Token)).ConfigureAwait(false);
             if (_stop.IsCancellationRequested || _refusal is not null) return;
-            ActorLog.Rejoining(_logger);
+            if (host.Terminated.IsCompleted) ActorLog.Rejoining(_logger);
+            else ActorLog.LearnerLeft(_logger, LearnerAbsence.TotalSeconds);
             await host.DisposeAsync().ConfigureAwait(false);
             ClusterHost next = await StartFreshAsync().ConfigureAwait(false);
             Volatile.Write(ref _host, next);
@@ -147,6 +148,41 @@ internal sealed class NodeMembership : IAsyncDisposable
             Restarted?.Invoke(next.System);
         }
     }
+
+    /// <summary>
+    /// Completes when this node has been an Up member without any Up learner for <see cref="LearnerAbsence"/>: the
+    /// learner left (stopped in order, so nobody was downed) and, restarted on its seed address, formed a cluster
+    /// of its own. Leaving and joining the seeds again brings the node into that one.
+    /// </summary>
+    private static async Task LearnerGoneAsync(ClusterHost host, CancellationToken cancellationToken)
+    {
+        var cluster = AkkaCluster.Get(host.System);
+        DateTimeOffset? since = null;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (!host.Terminated.IsCompleted)
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the node is stopping
+            }
+            bool up = cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up;
+            bool learner = cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && m.HasRole(ClusterRoles.Learner));
+            if (!up || learner)
+            {
+                since = null;
+                continue;
+            }
+            since ??= DateTimeOffset.UtcNow;
+            if (DateTimeOffset.UtcNow - since >= LearnerAbsence) return;
+        }
+    }
+
+    /// <summary>How long an Up node goes without a learner in its cluster before it joins the seeds again.</summary>
+    internal static TimeSpan LearnerAbsence { get; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A new system on the same settings, retried while, say, its fixed port is still held by the old one.</summary>
     private async Task<ClusterHost> StartFreshAsync()

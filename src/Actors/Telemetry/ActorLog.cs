@@ -81,4 +81,7 @@ internal static partial class ActorLog
 
     [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "This node was removed from the cluster; rejoining in a fresh actor system (un-acked batches kept)")]
     public static partial void Rejoining(ILogger logger);
+
+    [LoggerMessage(EventId = 3074, Level = LogLevel.Warning, Message = "No learner in this node's cluster for {Seconds:F0} s (it left); leaving and joining the seeds again (un-acked batches kept)")]
+    public static partial void LearnerLeft(ILogger logger, double seconds);
 }

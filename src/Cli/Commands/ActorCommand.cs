@@ -86,6 +86,11 @@ internal static class ActorCommand
             {
                 return 0;
             }
+            catch (AsyncRL.Actors.Membership.JoinRefusedException refused)
+            {
+                await Console.Error.WriteLineAsync($"asyncrl actor: {refused.Message}").ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
     }
