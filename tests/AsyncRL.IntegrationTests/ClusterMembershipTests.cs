@@ -101,6 +101,8 @@ public sealed class ClusterMembershipTests
         Task<ActorNodeOutcome> running = node.RunAsync(stop.Token);
         await Until(() => node.Stats.BatchesAccepted > 0, bound.Token);
         Assert.Contains(learner.Nodes, n => n.NodeId == "leaver" && n.Live);
+        Assert.Equal(1, MembersGauge(learner, ClusterRoles.Actor, "up"));
+        Assert.Equal(1, MembersGauge(learner, ClusterRoles.Learner, "up"));
 
         await stop.CancelAsync(); // what SIGTERM does: CoordinatedShutdown leaves the cluster
         Assert.Equal(ActorNodeOutcome.Cancelled, await running.WaitAsync(bound.Token));
@@ -108,6 +110,26 @@ public sealed class ClusterMembershipTests
         await Until(() => learner.Nodes.Any(n => n.NodeId == "leaver" && n.ClusterStatus == "removed"), bound.Token);
         Assert.False(learner.Nodes.Single(n => n.NodeId == "leaver").Live);
         Assert.Single(learner.ClusterMembers.Snapshot());
+        Assert.Equal(0, MembersGauge(learner, ClusterRoles.Actor, "up"));
+    }
+
+    /// <summary>What <c>asyncrl.cluster.members</c> reports now for reachable members of a role and status.</summary>
+    private static int MembersGauge(LearnerNode learner, string role, string status)
+    {
+        int total = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == learner.Instrumentation.Meter && instrument.Name == "asyncrl.cluster.members") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (Equals(t["role"], role) && Equals(t["status"], status) && Equals(t["reachable"], true)) total += value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return total;
     }
 
     [Fact]
