@@ -20,6 +20,8 @@ public sealed class ActorsQuickBenchmark : IQuickBenchmark
         ArgumentNullException.ThrowIfNull(output);
         Gemm.SetThreads(1);
         var spec = PpoRunSpec.Create(new PpoOptions(), "cartpole", 4, seed: 1, lag: 0, maxStaleness: 0);
+        double dispatch = ActorThroughput.MeasureDispatchAsync(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+        output.WriteLine($"rollout dispatcher, empty fragments: {dispatch,12:N0} Collect messages/s ({1e6 / dispatch:F2} µs each)");
         foreach (var (actors, envs) in new[] { (1, 8), (2, 8), (2, 32), (2, 128) })
         {
             foreach (var runtime in new[] { ThroughputRuntime.Akka, ThroughputRuntime.Threads })

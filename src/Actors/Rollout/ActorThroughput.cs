@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using AsyncRL.Actors.Rollout;
 using AsyncRL.Algorithms;
@@ -108,6 +109,29 @@ public static class ActorThroughput
         return new ActorThroughputResult(counters.Sum(c => Volatile.Read(ref c.Steps)), elapsed, algorithms.Length, envsPerActor);
     }
 
+    /// <summary>
+    /// What acting on Akka costs per fragment: <see cref="Collect"/> messages per second an actor on the rollout
+    /// dispatcher handles when a fragment takes no time at all.
+    /// </summary>
+    public static async Task<double> MeasureDispatchAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await using var host = await ClusterHost.StartAsync(null, NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        var counter = new StrongBox();
+        var actor = host.System.ActorOf(Props.Create(() => new CollectingActor(null, counter)).WithDispatcher(NodeDispatchers.Rollout), "dispatch");
+        long began = Stopwatch.GetTimestamp();
+        actor.Tell(Collect.Instance);
+        try
+        {
+            await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref counter.Stop, true);
+            await actor.GracefulStop(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        return Volatile.Read(ref counter.Steps) / Stopwatch.GetElapsedTime(began).TotalSeconds;
+    }
+
     private sealed class StrongBox
     {
         public long Steps;
@@ -117,15 +141,16 @@ public static class ActorThroughput
     /// <summary>A rollout actor's loop without the sender: a fragment per <see cref="Collect"/>, then the next one queued.</summary>
     private sealed class CollectingActor : UntypedActor
     {
-        private readonly IActorAlgorithm _algorithm;
+        private readonly IActorAlgorithm? _algorithm;
         private readonly StrongBox _counter;
 
-        public CollectingActor(IActorAlgorithm algorithm, StrongBox counter) => (_algorithm, _counter) = (algorithm, counter);
+        /// <param name="algorithm">What to collect with; null: nothing (counts messages instead of steps).</param>
+        public CollectingActor(IActorAlgorithm? algorithm, StrongBox counter) => (_algorithm, _counter) = (algorithm, counter);
 
         protected override void OnReceive(object message)
         {
             if (message is not Collect || Volatile.Read(ref _counter.Stop)) return;
-            Volatile.Write(ref _counter.Steps, _counter.Steps + _algorithm.Collect(0).EnvSteps);
+            Volatile.Write(ref _counter.Steps, _counter.Steps + (_algorithm?.Collect(0).EnvSteps ?? 1));
             Self.Tell(Collect.Instance);
         }
     }
