@@ -22,6 +22,9 @@ public sealed class ActorsQuickBenchmark : IQuickBenchmark
         var spec = PpoRunSpec.Create(new PpoOptions(), "cartpole", 4, seed: 1, lag: 0, maxStaleness: 0);
         double dispatch = ActorThroughput.MeasureDispatchAsync(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
         output.WriteLine($"rollout dispatcher, empty fragments: {dispatch,12:N0} Collect messages/s ({1e6 / dispatch:F2} µs each)");
+        // Warm-up, thrown away: the first measurement in a process otherwise runs while the JIT is still tiering up.
+        foreach (var runtime in new[] { ThroughputRuntime.Akka, ThroughputRuntime.Threads })
+            ActorThroughput.MeasureAsync(spec, 1, 8, TimeSpan.FromSeconds(1), runtime: runtime).GetAwaiter().GetResult();
         foreach (var (actors, envs) in new[] { (1, 8), (2, 8), (2, 32), (2, 128) })
         {
             foreach (var runtime in new[] { ThroughputRuntime.Akka, ThroughputRuntime.Threads })
