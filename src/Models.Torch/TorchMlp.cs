@@ -27,7 +27,7 @@ public static class TorchMlp
         return nn.Sequential(layers.ToArray());
     }
 
-    /// <summary>A module holding named children, so its parameters read <c>child.0.weight</c>.</summary>
+    /// <summary>A module holding named children, so its parameters read <c>child.0.weight</c>; with one child, its forward is the child's.</summary>
     public static nn.Module<Tensor, Tensor> Named(params (string Name, nn.Module<Tensor, Tensor> Module)[] children)
     {
         ArgumentNullException.ThrowIfNull(children);
@@ -41,14 +41,18 @@ public static class TorchMlp
         _ => throw new NotSupportedException($"Torch MLP: activation {kind} is not mapped yet."),
     };
 
-    /// <summary>Children registered by name; it has no forward of its own (callers run the children).</summary>
+    /// <summary>Children registered by name; with several, callers run the children themselves.</summary>
     private sealed class NamedModules : nn.Module<Tensor, Tensor>
     {
+        private readonly nn.Module<Tensor, Tensor>? _only;
+
         public NamedModules((string Name, nn.Module<Tensor, Tensor> Module)[] children) : base(nameof(NamedModules))
         {
             foreach (var (name, module) in children) register_module(name, module);
+            _only = children.Length == 1 ? children[0].Module : null;
         }
 
-        public override Tensor forward(Tensor input) => throw new NotSupportedException("Run the named children, not the holder.");
+        public override Tensor forward(Tensor input) =>
+            _only?.forward(input) ?? throw new NotSupportedException("A holder of several networks has no forward: run its children.");
     }
 }

@@ -79,7 +79,7 @@ public sealed class TorchNetwork : IDisposable
     }
 
     /// <summary>Copies floats into a torch tensor of the same element count.</summary>
-    internal static void CopyIn(Tensor target, ReadOnlySpan<float> data)
+    public static void CopyIn(Tensor target, ReadOnlySpan<float> data)
     {
         if (target.device_type == DeviceType.CPU) target.data<float>().CopyFrom(data, 0, 0);
         else
@@ -90,7 +90,7 @@ public sealed class TorchNetwork : IDisposable
     }
 
     /// <summary>Copies a torch tensor's floats out.</summary>
-    internal static void CopyOut(Tensor source, Span<float> data)
+    public static void CopyOut(Tensor source, Span<float> data)
     {
         using var cpu = source.device_type == DeviceType.CPU ? source.alias() : source.cpu();
         cpu.data<float>().CopyTo(data, 0, 0);
