@@ -29,7 +29,7 @@ public sealed record ModelEngine(ModelBackend Backend = ModelBackend.Managed, st
     {
         "managed" => ModelBackend.Managed,
         "torch" => ModelBackend.Torch,
-        _ => throw new ArgumentException($"Unknown backend '{text}': expected torch or managed.", nameof(text)),
+        _ => throw new ArgumentException($"Unknown backend '{text}': expected torch or managed."),
     };
 
     /// <summary>Whether <paramref name="device"/> names a device we know: cpu, cuda or cuda:N.</summary>
