@@ -29,7 +29,11 @@ public sealed class TorchAdam : IDisposable
         (LearningRate, Beta1, Beta2, Eps) = (learningRate, beta1, beta2, eps);
         _m = new Tensor?[parameters.Count];
         _v = new Tensor?[parameters.Count];
+        // Scalars are native objects: made once, not per parameter and step.
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (beta1, 1 - beta1, beta2, 1 - beta2, eps);
     }
+
+    private readonly TorchSharp.Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps;
 
     /// <summary>The learning rate of the next step.</summary>
     public float LearningRate { get; set; }
@@ -49,7 +53,11 @@ public sealed class TorchAdam : IDisposable
     /// <summary>Clears every gradient.</summary>
     public void ZeroGrad()
     {
-        foreach (var p in _parameters) p.grad?.zero_();
+        foreach (var p in _parameters)
+        {
+            using var g = p.grad;
+            g?.zero_();
+        }
     }
 
     /// <summary>One Adam step on the parameters' current gradients.</summary>
@@ -58,19 +66,20 @@ public sealed class TorchAdam : IDisposable
         StepCount++;
         double bc1 = 1 - Math.Pow(Beta1, StepCount);
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
-        double stepSize = LearningRate / bc1, sqrtBc2 = Math.Sqrt(bc2);
+        using var stepSize = ((TorchSharp.Scalar)(-LearningRate / bc1));
+        using var sqrtBc2 = ((TorchSharp.Scalar)Math.Sqrt(bc2));
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
-            var g = p.grad;
+            using var g = p.grad;
             if (g is null) continue;
             var m = _m[i] ??= zeros_like(p).DetachFromDisposeScope(); // state outlives any caller's scope
             var v = _v[i] ??= zeros_like(p).DetachFromDisposeScope();
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            using var denom = v.sqrt().div_(sqrtBc2).add_(Eps);
-            p.addcdiv_(m, denom, value: -stepSize);
+            m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
+            v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
+            using var denom = v.sqrt().div_(sqrtBc2).add_(_eps);
+            p.addcdiv_(m, denom, value: stepSize);
         }
     }
 
@@ -131,5 +140,6 @@ public sealed class TorchAdam : IDisposable
     public void Dispose()
     {
         foreach (var t in _m.Concat(_v)) t?.Dispose();
+        foreach (var s in new[] { _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps }) s.Dispose();
     }
 }

@@ -17,6 +17,7 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
     private readonly TorchNetwork _online;
     private readonly TorchNetwork _target;
     private readonly TorchAdam _optimizer;
+    private bool _targetChanged;
 
     public TorchDqnNetworks(QNetwork online, DqnOptions options)
     {
@@ -70,12 +71,18 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
         return new DqnStepResult(value, norm, Skipped: false);
     }
 
-    public void UpdateTarget(float tau) => _target.PolyakFrom(_online, tau);
+    public void UpdateTarget(float tau)
+    {
+        _target.PolyakFrom(_online, tau);
+        _targetChanged = true;
+    }
 
     public void PushToHost()
     {
         _online.PushToHost();
-        _target.PushToHost();
+        // hard copies every C updates leave the target alone in between: no need to copy it out each time
+        if (_targetChanged) _target.PushToHost();
+        _targetChanged = false;
     }
 
     public void PullFromHost()
