@@ -46,7 +46,11 @@ internal static class NodeFactory
     public static MaddpgOptions Maddpg(bool checkpointReplay) => new() { BatchSize = 256, SamplesPerInsert = 20.48, CheckpointReplay = checkpointReplay };
 
     /// <summary>DQN + HER settings for the CLI.</summary>
-    public static HerOptions Her(string strategy, int k) => new() { Strategy = HerRelabel.Parse(strategy), K = k };
+    public static HerOptions Her(string strategy, int k, AsyncRL.Models.Engine.ModelEngine? engine = null)
+    {
+        var her = new HerOptions { Strategy = HerRelabel.Parse(strategy), K = k };
+        return engine is null ? her : her with { Dqn = her.Dqn with { Engine = engine } };
+    }
 
     /// <summary>The language algorithms' settings from the CLI (defaults in <see cref="LanguageRlOptions"/>).</summary>
     public static LanguageRlOptions Language(SettingSource s, LearnerArgs a) => new()
@@ -93,7 +97,7 @@ internal static class NodeFactory
         Ppo = Ppo(rowsPerUpdate, s.Get(a.Env)) with { UseVTrace = s.Get(a.VTrace), Engine = a.Engine(s) },
         EnvArgs = a.ParseEnvArgs(s),
         Dqn = Dqn(s.Get(a.CheckpointReplay)) with { Engine = a.Engine(s) },
-        Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK)),
+        Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK), a.Engine(s)),
         Maddpg = Maddpg(s.Get(a.CheckpointReplay)),
         Language = Language(s, a),
         TargetScore = s.Get(a.TargetScore),
@@ -140,7 +144,7 @@ internal sealed class LearnerArgs
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
-    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo and dqn run on both. Default: managed, the faster here (README)." };
+    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo, dqn and her run on both. Default: managed, the faster here (README)." };
     public Option<string> Device { get; } = new("--device") { Description = "Device of the learner's networks with --backend torch: cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch).", DefaultValueFactory = _ => "cpu" };
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };

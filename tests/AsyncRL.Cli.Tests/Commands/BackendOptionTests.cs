@@ -29,6 +29,7 @@ public sealed class BackendOptionTests
         var options = NodeFactory.Learner(s, a, "http://127.0.0.1:0", healthPort: null, rowsPerUpdate: 512);
         Assert.Equal(ModelBackend.Torch, options.Ppo.Engine.Backend);
         Assert.Equal(ModelBackend.Torch, options.Dqn.Engine.Backend);
+        Assert.Equal(ModelBackend.Torch, options.Her.Dqn.Engine.Backend);
 
         (a, s) = Parse(name => name == "ASYNCRL_BACKEND" ? "torch" : null, null, "--algo", "dqn");
         Assert.Equal(ModelBackend.Torch, a.Engine(s).Backend);
@@ -68,6 +69,6 @@ public sealed class BackendOptionTests
     {
         var (a, s) = Parse(_ => null, null, "--backend", "torch", "--algo", "maddpg", "--env", "simple_spread");
         var ex = Assert.Throws<CliUsageException>(() => a.Check(s));
-        Assert.Contains("ppo, dqn", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ppo, dqn, her", ex.Message, StringComparison.Ordinal);
     }
 }
