@@ -14,7 +14,7 @@ using Tensor = TorchSharp.torch.Tensor;
 /// managed optimizer's names (<c>step</c>, <c>lr</c>, <c>exp_avg.i</c>, <c>exp_avg_sq.i</c>), so a checkpoint of
 /// either engine resumes in the other.
 /// </summary>
-public sealed class TorchAdam : IDisposable
+public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
 {
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly Tensor?[] _m;

@@ -1,4 +1,5 @@
 using AsyncRL.Algorithms.Dqn;
+using AsyncRL.Algorithms.Maddpg;
 using AsyncRL.Algorithms.Ppo;
 using AsyncRL.Environments;
 using AsyncRL.Models;
@@ -36,6 +37,23 @@ public sealed class EnginesQuickBenchmark : IQuickBenchmark
         Row(output, "MLP 4-64-64-2 train step, batch 128 (µs)", 1e6, ManagedTrainStep(), TorchTrainStep());
         Row(output, "PPO CartPole update, 512 rows, 4 epochs × 4 minibatches (ms)", 1e3, PpoUpdate(ModelEngine.Managed), PpoUpdate(ModelEngine.TorchCpu));
         Row(output, "DQN update, batch 128 (µs)", 1e6, DqnUpdate(ModelEngine.Managed), DqnUpdate(ModelEngine.TorchCpu));
+        Row(output, "MADDPG simple_spread update, batch 256, 3 agents (ms)", 1e3, MaddpgUpdate(ModelEngine.Managed), MaddpgUpdate(ModelEngine.TorchCpu));
+    }
+
+    private static double MaddpgUpdate(ModelEngine engine)
+    {
+        const int b = 256;
+        var spec = EnvRegistry.MultiAgentSpecOf("simple_spread");
+        var options = new MaddpgOptions { BatchSize = b, Engine = engine };
+        var rng = new Generator(5);
+        int n = spec.AgentCount, j = spec.JointObservationSize;
+        float[] Floats(int count, float lo, float hi) => Tensor.Uniform(rng, lo, hi, count).ToArray();
+        var batch = new MaddpgBatch(Floats(b * j, -1, 1), [.. Enumerable.Range(0, b * n).Select(i => (float)(i % spec.ActionCount))], Floats(b * n, -1, 0),
+            Floats(b * j, -1, 1), new float[b], [.. Enumerable.Repeat(1f, b)]);
+        var init = new Generator(1);
+        using var learner = new MaddpgLearner(new MaddpgActors(spec, options.Hidden, init), new MaddpgCritics(spec, options.Hidden, init), options, new Generator(2));
+        var (seconds, _) = QuickTimer.Measure(() => learner.Update(batch), budgetSeconds: 3);
+        return seconds;
     }
 
     private static void Row(TextWriter output, string label, double scale, double managed, double torchSeconds) =>

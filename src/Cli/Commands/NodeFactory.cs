@@ -98,7 +98,7 @@ internal static class NodeFactory
         EnvArgs = a.ParseEnvArgs(s),
         Dqn = Dqn(s.Get(a.CheckpointReplay)) with { Engine = a.Engine(s) },
         Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK), a.Engine(s)),
-        Maddpg = Maddpg(s.Get(a.CheckpointReplay)),
+        Maddpg = Maddpg(s.Get(a.CheckpointReplay)) with { Engine = a.Engine(s) },
         Language = Language(s, a),
         TargetScore = s.Get(a.TargetScore),
         // Little buffering between actors and learner: every queued batch is a version of staleness.
@@ -144,7 +144,7 @@ internal sealed class LearnerArgs
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
-    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo, dqn and her run on both. Default: managed, the faster here (README)." };
+    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo, dqn, her and maddpg run on both. Default: managed, the faster here (README)." };
     public Option<string> Device { get; } = new("--device") { Description = "Device of the learner's networks with --backend torch: cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch).", DefaultValueFactory = _ => "cpu" };
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };

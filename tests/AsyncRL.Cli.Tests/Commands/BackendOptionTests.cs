@@ -30,6 +30,7 @@ public sealed class BackendOptionTests
         Assert.Equal(ModelBackend.Torch, options.Ppo.Engine.Backend);
         Assert.Equal(ModelBackend.Torch, options.Dqn.Engine.Backend);
         Assert.Equal(ModelBackend.Torch, options.Her.Dqn.Engine.Backend);
+        Assert.Equal(ModelBackend.Torch, options.Maddpg.Engine.Backend);
 
         (a, s) = Parse(name => name == "ASYNCRL_BACKEND" ? "torch" : null, null, "--algo", "dqn");
         Assert.Equal(ModelBackend.Torch, a.Engine(s).Backend);
@@ -67,8 +68,8 @@ public sealed class BackendOptionTests
     [Fact]
     public void Check_TorchForAnAlgorithmWithoutATorchPath_NamesTheOnesThatHaveOne()
     {
-        var (a, s) = Parse(_ => null, null, "--backend", "torch", "--algo", "maddpg", "--env", "simple_spread");
+        var (a, s) = Parse(_ => null, null, "--backend", "torch", "--algo", "dpo", "--env", "arith");
         var ex = Assert.Throws<CliUsageException>(() => a.Check(s));
-        Assert.Contains("ppo, dqn, her", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ppo, dqn, her, maddpg", ex.Message, StringComparison.Ordinal);
     }
 }
