@@ -1,12 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace AsyncRL.Models.Engine;
 
-/// <summary>Which tensor engine runs a learner's networks, losses and optimizer.</summary>
+/// <summary>Which tensor engine runs a learner's networks, losses and optimizer (config.json writes its flag value).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModelBackend>))]
 public enum ModelBackend
 {
     /// <summary>Our own float32 engine (<c>AsyncRL.Models</c>): no native dependency, lowest per-op overhead.</summary>
+    [JsonStringEnumMemberName("managed")]
     Managed,
 
     /// <summary>libtorch through TorchSharp (<c>AsyncRL.Models.Torch</c>): CPU or CUDA.</summary>
+    [JsonStringEnumMemberName("torch")]
     Torch,
 }
 
