@@ -38,6 +38,14 @@ public sealed class EnginesQuickBenchmark : IQuickBenchmark
         Row(output, "PPO CartPole update, 512 rows, 4 epochs × 4 minibatches (ms)", 1e3, PpoUpdate(ModelEngine.Managed), PpoUpdate(ModelEngine.TorchCpu));
         Row(output, "DQN update, batch 128 (µs)", 1e6, DqnUpdate(ModelEngine.Managed), DqnUpdate(ModelEngine.TorchCpu));
         Row(output, "MADDPG simple_spread update, batch 256, 3 agents (ms)", 1e3, MaddpgUpdate(ModelEngine.Managed), MaddpgUpdate(ModelEngine.TorchCpu));
+        foreach (int dim in new[] { 64, 256 })
+        {
+            var (managedStep, torchStep) = TinyGptEngineRows.TrainStep(dim);
+            Row(output, $"TinyGpt d={dim} train step, 64 × 11 tokens (ms)", 1e3, managedStep, torchStep);
+            var (managedRate, torchRate) = TinyGptEngineRows.GenerationTokensPerSecond(dim);
+            // a rate: higher is better, so the last column is ours / torch's
+            output.WriteLine($"| TinyGpt d={dim} generation, batch 64, KV cache (tokens/s) | {managedRate:N0} | {torchRate:N0} | {managedRate / torchRate:F2}× |");
+        }
     }
 
     private static double MaddpgUpdate(ModelEngine engine)
