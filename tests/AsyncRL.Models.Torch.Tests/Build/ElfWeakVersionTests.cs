@@ -88,6 +88,21 @@ public sealed class ElfWeakVersionTests : IDisposable
     }
 
     [Fact]
+    public void BuildOutput_LibraryBesideTheTests_IsWeakExactlyWhenTheSystemLacksTheVersion()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string? system = ElfVersionPatcher.FindSystemLibrary(Library);
+        Assert.True(File.Exists(output), $"the build copied no {output}");
+        bool lacks = system is null || !ElfVersionPatcher.Defines(File.ReadAllBytes(system), Version);
+
+        var requirement = ElfVersionPatcher.Requirements(File.ReadAllBytes(output)).Single(r => r.Library == Library && r.Version == Version);
+
+        Assert.Equal(lacks, (requirement.Flags & 2) != 0);
+        if (!lacks) Assert.Equal(File.ReadAllBytes(Unpatched), File.ReadAllBytes(output));
+    }
+
+    [Fact]
     public void MakeWeak_NotElf_Throws()
     {
         string path = Path.Combine(_dir, "text.so");
