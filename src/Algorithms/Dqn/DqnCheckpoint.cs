@@ -16,7 +16,7 @@ public static class DqnCheckpoint
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(rng);
-        var optimizer = learner.Optimizer.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var optimizer = learner.Networks.OptimizerState().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         foreach (var (name, t) in learner.Target.StateDict()) optimizer[TargetPrefix + name] = t;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -38,7 +38,8 @@ public static class DqnCheckpoint
         bool IsTarget(string key) => key.StartsWith(TargetPrefix, StringComparison.Ordinal);
         learner.Online.LoadStateDict(state.Model);
         learner.Target.LoadStateDict(optimizer.Where(kv => IsTarget(kv.Key)).ToDictionary(kv => kv.Key[TargetPrefix.Length..], kv => kv.Value, StringComparer.Ordinal));
-        learner.Optimizer.LoadStateDict(optimizer.Where(kv => !IsTarget(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        learner.Networks.PullFromHost();
+        learner.Networks.LoadOptimizerState(optimizer.Where(kv => !IsTarget(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
         rng.SetState(words.Split(',').Select(w => ulong.Parse(w, CultureInfo.InvariantCulture)).ToArray());
         learner.RestoreUpdateCount(long.Parse(updates, CultureInfo.InvariantCulture));
     }

@@ -7,12 +7,15 @@ namespace AsyncRL.Algorithms.Dqn;
 /// loss on Q(s, a), Adam with gradient clipping, and the target network refreshed by hard copies every C
 /// updates or Polyak averaging. Returns the TD errors so prioritized replay can update priorities.
 /// </summary>
-public sealed class DqnLearner
+public sealed class DqnLearner : IDisposable
 {
     private readonly DqnOptions _options;
-    private readonly Tensor[] _parameters;
     private float[] _targets = [];
     private float[] _td = [];
+    private float[] _q = [];
+    private float[] _nextTarget = [];
+    private float[] _nextOnline = [];
+    private int[] _actions = [];
 
     /// <summary>A learner around <paramref name="online"/> (it owns the optimizer and the target copy).</summary>
     public DqnLearner(QNetwork online, DqnOptions options)
@@ -21,21 +24,20 @@ public sealed class DqnLearner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        Online = online;
-        Target = online.CloneNetwork();
-        Target.Eval();
-        _parameters = [.. online.Parameters()];
-        Optimizer = new Adam(_parameters, options.LearningRate);
+        Networks = DqnNetworks.Create(online, options);
     }
 
     /// <summary>The trained network (published to actors).</summary>
-    public QNetwork Online { get; }
+    public QNetwork Online => Networks.Online;
 
     /// <summary>The target network.</summary>
-    public QNetwork Target { get; }
+    public QNetwork Target => Networks.Target;
 
-    /// <summary>The optimizer (its state goes into checkpoints).</summary>
-    public Adam Optimizer { get; }
+    /// <summary>The engine that trains them (its optimizer state goes into checkpoints).</summary>
+    public IDqnNetworks Networks { get; }
+
+    /// <summary>Updates skipped because the loss or a gradient was NaN or infinite.</summary>
+    public long SkippedSteps { get; private set; }
 
     /// <summary>Updates applied.</summary>
     public long Updates { get; private set; }
@@ -60,42 +62,38 @@ public sealed class DqnLearner
         int b = actions.Length, o = Online.ObservationSize, a = Online.ActionCount;
         if (returns.Length != b || discounts.Length != b || weights.Length != b || observations.Length != b * o || nextObservations.Length != b * o)
             throw new ArgumentException($"DQN update: columns do not fit {b} rows of {o} features.");
-        if (_targets.Length != b) (_targets, _td) = (new float[b], new float[b]);
+        if (_targets.Length != b)
+            (_targets, _td, _q, _actions, _nextTarget, _nextOnline) = (new float[b], new float[b], new float[b], new int[b], new float[b * a], new float[b * a]);
 
-        float loss, qMean, gradNorm;
-        using (DisposeScope.Begin())
+        Networks.QValues(target: true, nextObservations, b, _nextTarget);
+        if (_options.DoubleQ) Networks.QValues(target: false, nextObservations, b, _nextOnline);
+        DqnTargets.Compute(returns, discounts, _options.DoubleQ ? _nextOnline : default, _nextTarget, a, _options.DoubleQ, _targets);
+        actions.CopyTo(_actions);
+        var step = Networks.Step(observations, _actions, _targets, weights, _q);
+        double sum = 0;
+        for (int i = 0; i < b; i++)
         {
-            using (Autograd.NoGrad())
-            {
-                var next = new Tensor(nextObservations, b, o);
-                var nextTarget = Target.Forward(next).Data;
-                var nextOnline = _options.DoubleQ ? Online.Forward(next).Data : default;
-                DqnTargets.Compute(returns, discounts, nextOnline, nextTarget, a, _options.DoubleQ, _targets);
-            }
-            var q = Online.Forward(new Tensor(observations, b, o)).Gather(actions);
-            var perRow = Losses.HuberLoss(q, new Tensor(_targets, b), _options.HuberDelta, Reduction.None);
-            var lossTensor = (perRow * new Tensor(weights, b)).Mean();
-            Optimizer.ZeroGrad();
-            lossTensor.Backward();
-            gradNorm = GradClip.ClipGradNorm(_parameters, _options.MaxGradNorm);
-            Optimizer.Step();
-            loss = lossTensor.Item();
-            var qs = q.Data;
-            double sum = 0;
-            for (int i = 0; i < b; i++)
-            {
-                _td[i] = _targets[i] - qs[i];
-                sum += qs[i];
-            }
-            qMean = (float)(sum / b);
+            _td[i] = _targets[i] - _q[i];
+            sum += _q[i];
+        }
+        if (step.Skipped)
+        {
+            // the run goes on: nothing changed and the step is counted; non-finite TD errors would poison the priorities
+            SkippedSteps++;
+            for (int i = 0; i < b; i++) if (!float.IsFinite(_td[i])) _td[i] = 0f;
+            return new DqnUpdateStats(step.Loss, (float)(sum / b), float.NaN, step.GradNorm);
         }
         Updates++;
-        if (_options.TargetTau > 0) Target.PolyakUpdate(Online, _options.TargetTau);
-        else if (Updates % _options.TargetUpdateEvery == 0) Target.CopyFrom(Online);
+        if (_options.TargetTau > 0) Networks.UpdateTarget(_options.TargetTau);
+        else if (Updates % _options.TargetUpdateEvery == 0) Networks.UpdateTarget(1f);
+        Networks.PushToHost();
         double absTd = 0;
         foreach (var d in _td) absTd += Math.Abs(d);
-        return new DqnUpdateStats(loss, qMean, (float)(absTd / b), gradNorm);
+        return new DqnUpdateStats(step.Loss, (float)(sum / b), (float)(absTd / b), step.GradNorm);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => Networks.Dispose();
 
     /// <summary>The TD errors y − Q(s, a) of the last update.</summary>
     public ReadOnlySpan<float> TdErrors => _td;

@@ -130,7 +130,8 @@ public sealed class DqnLearnerAlgorithm : ILearnerAlgorithm, IScoredLearnerAlgor
         metrics["q_mean"] = stats.QMean;
         metrics["td_abs_mean"] = stats.TdAbsMean;
         metrics["grad_norm"] = stats.GradNorm;
-        metrics["lr"] = _learner.Optimizer.LearningRate;
+        metrics["lr"] = _learner.Networks.LearningRate;
+        metrics["skipped_steps"] = _learner.SkippedSteps;
         var consumed = _ingested.ToArray();
         _ingested.Clear();
         return new LearnerUpdateResult(metrics, StalenessSummary.Of(_sample.PolicyLag), _options.BatchSize, dropped, consumed);

@@ -81,9 +81,13 @@ public sealed record DqnOptions
     /// <summary>Save the replay contents in checkpoints (it can be large), so a restarted learner resumes with it.</summary>
     public bool CheckpointReplay { get; init; }
 
+    /// <summary>Which engine runs the learner's networks, loss and optimizer (<c>--backend</c>, <c>--device</c>).</summary>
+    public AsyncRL.Models.Engine.ModelEngine Engine { get; init; } = AsyncRL.Models.Engine.ModelEngine.Managed;
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
+        Engine.Validate();
         if (!(LearningRate > 0)) throw new ArgumentException($"DQN: learning rate must be positive, got {LearningRate}.");
         if (Gamma is < 0 or > 1 || float.IsNaN(Gamma)) throw new ArgumentException($"DQN: gamma must be in [0, 1], got {Gamma}.");
         if (NStep < 1 || BatchSize < 1 || TargetUpdateEvery < 1 || RolloutLength < 1)

@@ -18,6 +18,7 @@ public static class MaddpgCheckpoint
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(rng);
+        learner.SyncHost();
         var rest = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         void Add(string prefix, IReadOnlyDictionary<string, Tensor> state)
         {
@@ -59,6 +60,7 @@ public static class MaddpgCheckpoint
             learner.ActorOptimizers[i].LoadStateDict(Part(AgentPrefix(ActorOptimizer, i)));
             learner.CriticOptimizers[i].LoadStateDict(Part(AgentPrefix(CriticOptimizer, i)));
         }
+        learner.PullFromHost();
         rng.SetState(words.Split(',').Select(w => ulong.Parse(w, CultureInfo.InvariantCulture)).ToArray());
         learner.RestoreUpdateCount(long.Parse(updates, CultureInfo.InvariantCulture));
     }

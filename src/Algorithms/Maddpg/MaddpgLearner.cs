@@ -13,13 +13,16 @@ namespace AsyncRL.Algorithms.Maddpg;
 /// every target network moves by Polyak averaging. Each agent has its own Adam for actor and critic, and every
 /// gradient tensor is clipped on its own (as the reference does).
 /// </summary>
-public sealed class MaddpgLearner
+public sealed class MaddpgLearner : IDisposable
 {
     private readonly MaddpgOptions _options;
     private readonly MultiAgentEnvSpec _spec;
     private readonly Generator _rng;
     private readonly Tensor[][] _actorParams;
     private readonly Tensor[][] _criticParams;
+    private readonly Adam[] _actorAdam = [];
+    private readonly Adam[] _criticAdam = [];
+    private readonly TorchMaddpgNetworks? _torch;
     private float[] _oneHot = [], _nextOneHot = [], _column = [];
 
     /// <summary>A learner around <paramref name="actors"/> and <paramref name="critics"/>; it owns their targets and optimizers.</summary>
@@ -39,8 +42,15 @@ public sealed class MaddpgLearner
         int n = _spec.AgentCount;
         _actorParams = [.. Enumerable.Range(0, n).Select(i => actors.Agent(i).Parameters().ToArray())];
         _criticParams = [.. Enumerable.Range(0, n).Select(i => critics.Agent(i).Parameters().ToArray())];
-        ActorOptimizers = [.. _actorParams.Select(p => new Adam(p, options.LearningRate))];
-        CriticOptimizers = [.. _criticParams.Select(p => new Adam(p, options.LearningRate))];
+        if (options.Engine.Backend == AsyncRL.Models.Engine.ModelBackend.Torch)
+        {
+            _torch = new TorchMaddpgNetworks(actors, critics, TargetActors, TargetCritics, options);
+            (ActorOptimizers, CriticOptimizers) = (_torch.ActorOptimizers, _torch.CriticOptimizers);
+            return;
+        }
+        _actorAdam = [.. _actorParams.Select(p => new Adam(p, options.LearningRate))];
+        _criticAdam = [.. _criticParams.Select(p => new Adam(p, options.LearningRate))];
+        (ActorOptimizers, CriticOptimizers) = (_actorAdam, _criticAdam);
     }
 
     /// <summary>The policies (published to actors).</summary>
@@ -55,11 +65,20 @@ public sealed class MaddpgLearner
     /// <summary>Q′.</summary>
     public MaddpgCritics TargetCritics { get; }
 
-    /// <summary>Each agent's actor optimizer.</summary>
-    public IReadOnlyList<Adam> ActorOptimizers { get; }
+    /// <summary>Each agent's actor optimizer (state for checkpoints, either engine).</summary>
+    public IReadOnlyList<IOptimizerState> ActorOptimizers { get; }
 
     /// <summary>Each agent's critic optimizer.</summary>
-    public IReadOnlyList<Adam> CriticOptimizers { get; }
+    public IReadOnlyList<IOptimizerState> CriticOptimizers { get; }
+
+    /// <summary>Brings every host network up to date (before a checkpoint); the actors are after every update.</summary>
+    public void SyncHost() => _torch?.PushToHost(all: true);
+
+    /// <summary>Takes the host networks into the engine (after a checkpoint restore).</summary>
+    public void PullFromHost() => _torch?.PullFromHost();
+
+    /// <inheritdoc />
+    public void Dispose() => _torch?.Dispose();
 
     /// <summary>Updates applied.</summary>
     public long Updates { get; private set; }
@@ -79,6 +98,13 @@ public sealed class MaddpgLearner
         foreach (var w in batch.Weights) weightSum += w;
         float norm = 1f / Math.Max(weightSum, 1f);
         MaddpgMath.OneHot(batch.Actions, n, a, _oneHot);
+        if (_torch is not null)
+        {
+            stats = _torch.Update(batch, _oneHot, _nextOneHot, _column, norm, _rng);
+            Updates++;
+            _torch.PushToHost(all: false);
+            return stats;
+        }
         using (DisposeScope.Begin())
         {
             var obs = new Tensor(batch.Observations, b, j);
@@ -126,10 +152,10 @@ public sealed class MaddpgLearner
     {
         var q = Critics.Forward(i, input);
         var loss = MaddpgLoss.Critic(q, y, weights, norm);
-        CriticOptimizers[i].ZeroGrad();
+        _criticAdam[i].ZeroGrad();
         loss.Backward();
         stats.CriticGradNorm[i] = ClipEach(_criticParams[i]);
-        CriticOptimizers[i].Step();
+        _criticAdam[i].Step();
         stats.CriticLoss[i] = loss.Item();
         stats.QMean[i] = System.Numerics.Tensors.TensorPrimitives.Sum(q.Data) / q.Size;
     }
@@ -149,11 +175,11 @@ public sealed class MaddpgLearner
         {
             var q = Critics.Forward(i, Tensor.Concat(parts, 1));
             loss = MaddpgLoss.Actor(q, logits, weights, norm, _options.LogitRegularization);
-            ActorOptimizers[i].ZeroGrad();
+            _actorAdam[i].ZeroGrad();
             loss.Backward();
         }
         stats.ActorGradNorm[i] = ClipEach(_actorParams[i]);
-        ActorOptimizers[i].Step();
+        _actorAdam[i].Step();
         stats.ActorLoss[i] = loss.Item();
         stats.Entropy[i] = MaddpgMath.MeanEntropy(logits.Data, a);
     }

@@ -49,9 +49,13 @@ public sealed record MaddpgOptions
     /// <summary>Save the replay contents in checkpoints (it can be large), so a restarted learner resumes with it.</summary>
     public bool CheckpointReplay { get; init; }
 
+    /// <summary>Which engine runs the learner's networks, losses and optimizers (<c>--backend</c>, <c>--device</c>).</summary>
+    public AsyncRL.Models.Engine.ModelEngine Engine { get; init; } = AsyncRL.Models.Engine.ModelEngine.Managed;
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
+        Engine.Validate();
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"MADDPG: learning rate must be positive, got {LearningRate}.");
         if (Gamma is < 0 or > 1 || float.IsNaN(Gamma)) throw new ArgumentException($"MADDPG: gamma must be in [0, 1], got {Gamma}.");
         if (Tau is <= 0 or > 1 || float.IsNaN(Tau)) throw new ArgumentException($"MADDPG: target τ must be in (0, 1], got {Tau}.");

@@ -7,12 +7,11 @@ namespace AsyncRL.Algorithms.Ppo;
 /// V-trace) targets per fragment, masks rows staler than the bound, and runs epochs of clipped
 /// minibatch updates with the behaviour log-probs as π_old.
 /// </summary>
-public sealed class PpoLearner
+public sealed class PpoLearner : IDisposable
 {
     private readonly PpoOptions _options;
     private readonly Generator _rng;
     private readonly LinearAnnealing? _schedule;
-    private readonly Tensor[] _parameters; // walked once, not per minibatch
 
     /// <summary>Creates the learner around a model it owns the optimiser of.</summary>
     /// <param name="totalUpdates">Updates over which the learning rate anneals; 0 keeps it constant.</param>
@@ -24,16 +23,18 @@ public sealed class PpoLearner
         Model = model;
         _options = options;
         _rng = rng ?? throw new ArgumentNullException(nameof(rng));
-        _parameters = [.. model.Parameters()];
-        Optimizer = new Adam(_parameters, options.LearningRate, eps: 1e-5f);
+        Networks = PpoNetworks.Create(model, options);
         if (options.AnnealLearningRate && totalUpdates > 0) _schedule = new LinearAnnealing(options.LearningRate, totalUpdates);
     }
 
     /// <summary>The trained network.</summary>
     public ActorCritic Model { get; }
 
-    /// <summary>Its optimiser (state goes into checkpoints).</summary>
-    public Adam Optimizer { get; }
+    /// <summary>The engine that trains it (its optimizer state goes into checkpoints).</summary>
+    public IPpoNetworks Networks { get; }
+
+    /// <summary>Minibatch steps skipped because the loss or a gradient was NaN or infinite.</summary>
+    public long SkippedSteps { get; private set; }
 
     /// <summary>Updates applied so far.</summary>
     public long Updates { get; private set; }
@@ -75,9 +76,9 @@ public sealed class PpoLearner
         var kept = Enumerable.Range(0, rows).Where(i => maxStaleness is null || staleness[i] <= maxStaleness.Value).ToArray();
         var summary = StalenessSummary.Of(staleness);
         if (kept.Length < _options.Minibatches)
-            return new PpoUpdateStats(rows, rows - kept.Length, float.NaN, default, 0, 0, 1, 1, 0, 0, Optimizer.LearningRate, summary);
+            return new PpoUpdateStats(rows, rows - kept.Length, float.NaN, default, 0, 0, 1, 1, 0, 0, Networks.LearningRate, summary);
 
-        _schedule?.Apply(Optimizer, Updates);
+        if (_schedule is not null) Networks.LearningRate = _schedule.At(Updates);
         int mb = kept.Length / _options.Minibatches;
         double lossSum = 0, klSum = 0, clipSum = 0, ratioSum = 0, essSum = 0, normSum = 0;
         int count = 0;
@@ -88,26 +89,26 @@ public sealed class PpoLearner
             for (int m = 0; m < _options.Minibatches; m++)
             {
                 var idx = kept.AsSpan(m * mb, mb);
-                using var scope = DisposeScope.Begin();
-                var mbObs = Tensor.Zeros(mb, o);
-                var mbActions = new int[mb];
-                var (mbLogp, mbAdv, mbRet, mbVal) = (Tensor.Zeros(mb), Tensor.Zeros(mb), Tensor.Zeros(mb), Tensor.Zeros(mb));
+                var batch = new PpoMinibatch(mb, new float[mb * o], new int[mb], new float[mb], new float[mb], new float[mb], new float[mb]);
                 for (int j = 0; j < mb; j++)
                 {
                     int r = idx[j];
-                    obs.AsSpan(r * o, o).CopyTo(mbObs.Data.Slice(j * o, o));
-                    mbActions[j] = actions[r];
-                    mbLogp.Data[j] = logp[r];
-                    mbAdv.Data[j] = advantages[r];
-                    mbRet.Data[j] = returns[r];
-                    mbVal.Data[j] = behaviourValues[r];
+                    obs.AsSpan(r * o, o).CopyTo(batch.Observations.AsSpan(j * o, o));
+                    batch.Actions[j] = actions[r];
+                    batch.BehaviourLogProbs[j] = logp[r];
+                    batch.Advantages[j] = advantages[r];
+                    batch.Returns[j] = returns[r];
+                    batch.BehaviourValues[j] = behaviourValues[r];
                 }
-                var (loss, stats) = PpoLoss.Compute(Model, _options, mbObs, mbActions, mbLogp, mbAdv, mbRet, mbVal);
-                Optimizer.ZeroGrad();
-                loss.Backward();
-                normSum += GradClip.ClipGradNorm(_parameters, _options.MaxGradNorm);
-                Optimizer.Step();
-                lossSum += loss.Item();
+                var step = Networks.Step(batch);
+                if (step.Skipped)
+                {
+                    SkippedSteps++;
+                    continue;
+                }
+                var stats = step.Stats;
+                normSum += step.GradNorm;
+                lossSum += step.Loss;
                 klSum += stats.ApproxKl;
                 clipSum += stats.ClipFraction;
                 ratioSum += stats.RatioMean;
@@ -117,9 +118,11 @@ public sealed class PpoLearner
             }
         }
         Updates++;
+        Networks.PushToHost();
+        count = Math.Max(count, 1); // every step skipped: zeros, and SkippedSteps says why
         return new PpoUpdateStats(rows, rows - kept.Length, (float)(lossSum / count), last, (float)(klSum / count), (float)(clipSum / count),
             (float)(ratioSum / count), (float)(essSum / count), ExplainedVariance(currentValues, returns), (float)(normSum / count),
-            Optimizer.LearningRate, summary);
+            Networks.LearningRate, summary);
     }
 
     /// <summary>
@@ -131,18 +134,18 @@ public sealed class PpoLearner
         Span<float> advantages, Span<float> returns, Span<float> values)
     {
         int o = Model.ObservationSize, rows = values.Length;
-        using var _ = Autograd.NoGrad();
-        using var scope = DisposeScope.Begin();
-        var all = new Tensor(obs, rows, o).Detach();
-        Model.Value(all).Data.CopyTo(values);
-        var bootstrap = Model.Value(Stack(fragments, f => f.BootstrapObservations, o)).Data;
-        int truncatedRows = fragments.Sum(f => f.TruncatedObservations.Length) / o;
-        var truncated = truncatedRows > 0 ? Model.Value(Stack(fragments, f => f.TruncatedObservations, o)).Data : default;
+        Networks.Values(obs, rows, values);
+        var bootstrapObs = Stack(fragments, f => f.BootstrapObservations);
+        var bootstrap = new float[bootstrapObs.Length / o];
+        Networks.Values(bootstrapObs, bootstrap.Length, bootstrap);
+        var truncatedObs = Stack(fragments, f => f.TruncatedObservations);
+        var truncated = new float[truncatedObs.Length / o];
+        if (truncated.Length > 0) Networks.Values(truncatedObs, truncated.Length, truncated);
         var logRatios = new float[_options.UseVTrace ? rows : 0];
         if (_options.UseVTrace)
         {
-            var current = Model.Actor.Forward(all).LogSoftmax(-1).Gather(actions).Data;
-            for (int i = 0; i < rows; i++) logRatios[i] = current[i] - behaviourLogp[i];
+            Networks.ActionLogProbs(obs, actions, logRatios);
+            for (int i = 0; i < rows; i++) logRatios[i] -= behaviourLogp[i];
         }
 
         int at = 0, boot = 0, trunc = 0;
@@ -151,7 +154,7 @@ public sealed class PpoLearner
             var truncValues = new float[f.Rows];
             for (int i = 0; i < f.Rows; i++) if (f.Truncated[i]) truncValues[i] = truncated[trunc++];
             Span<float> v = values.Slice(at, f.Rows), adv = advantages.Slice(at, f.Rows), ret = returns.Slice(at, f.Rows);
-            Span<float> b = bootstrap.Slice(boot, f.Envs);
+            Span<float> b = bootstrap.AsSpan(boot, f.Envs);
             if (_options.UseVTrace)
             {
                 VTrace.Compute(f.Rewards, v, b, f.Terminated, f.Truncated, truncValues, logRatios.AsSpan(at, f.Rows),
@@ -166,8 +169,8 @@ public sealed class PpoLearner
         }
     }
 
-    /// <summary>One [Σ rows, O] tensor of a per-fragment observation array, in fragment order.</summary>
-    private static Tensor Stack(IReadOnlyList<PpoFragment> fragments, Func<PpoFragment, float[]> part, int o)
+    /// <summary>One [Σ rows, O] array of a per-fragment observation array, in fragment order.</summary>
+    private static float[] Stack(IReadOnlyList<PpoFragment> fragments, Func<PpoFragment, float[]> part)
     {
         var data = new float[fragments.Sum(f => part(f).Length)];
         int at = 0;
@@ -176,8 +179,11 @@ public sealed class PpoLearner
             part(f).CopyTo(data, at);
             at += part(f).Length;
         }
-        return new Tensor(data, data.Length / o, o).Detach();
+        return data;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => Networks.Dispose();
 
     private void Shuffle(int[] items)
     {

@@ -109,6 +109,7 @@ public sealed class PpoLearnerAlgorithm : ILearnerAlgorithm
             ["explained_variance"] = stats.ExplainedVariance,
             ["grad_norm"] = stats.GradNorm,
             ["lr"] = stats.LearningRate,
+            ["skipped_steps"] = _learner.SkippedSteps,
         };
         return new LearnerUpdateResult(metrics, stats.Staleness, stats.Rows, stats.RowsDropped, consumed);
     }
@@ -116,7 +117,7 @@ public sealed class PpoLearnerAlgorithm : ILearnerAlgorithm
     /// <inheritdoc />
     public LearnerAlgorithmState SaveState() => new(
         _learner.Model.StateDict(),
-        _learner.Optimizer.StateDict(),
+        _learner.Networks.OptimizerState(),
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [RngKey] = string.Join(',', _rng.GetState().Select(w => w.ToString(CultureInfo.InvariantCulture))),
@@ -131,7 +132,8 @@ public sealed class PpoLearnerAlgorithm : ILearnerAlgorithm
             throw new ArgumentException($"PPO state lacks '{RngKey}' or '{UpdatesKey}'.", nameof(state));
         var words = rng.Split(',').Select(w => ulong.Parse(w, CultureInfo.InvariantCulture)).ToArray();
         _learner.Model.LoadStateDict(state.Model);
-        if (state.Optimizer is not null) _learner.Optimizer.LoadStateDict(state.Optimizer);
+        _learner.Networks.PullFromHost();
+        if (state.Optimizer is not null) _learner.Networks.LoadOptimizerState(state.Optimizer);
         _rng.SetState(words);
         _learner.RestoreUpdateCount(long.Parse(updates, CultureInfo.InvariantCulture));
     }

@@ -48,23 +48,30 @@ public static class PpoLoss
     /// <summary>(A − mean) / (std + 1e-8), treated as a constant.</summary>
     private static Tensor Normalize(Tensor a)
     {
-        var d = a.Data;
+        var result = Tensor.Zeros(a.Shape);
+        Normalize(a.Data, result.Data);
+        return result;
+    }
+
+    /// <summary>(A − mean) / (std + 1e-8) of host values, as both engines use it.</summary>
+    internal static void Normalize(ReadOnlySpan<float> d, Span<float> r)
+    {
         double mean = 0;
         foreach (var v in d) mean += v;
         mean /= Math.Max(d.Length, 1);
         double var = 0;
         foreach (var v in d) var += (v - mean) * (v - mean);
         double std = d.Length > 1 ? Math.Sqrt(var / (d.Length - 1)) : 0; // unbiased, as torch.std
-        var result = Tensor.Zeros(a.Shape);
-        var r = result.Data;
         for (int i = 0; i < d.Length; i++) r[i] = (float)((d[i] - mean) / (std + 1e-8));
-        return result;
     }
 
     /// <summary>approx KL = E[(r − 1) − log r] (Schulman's k3), clip fraction, mean ratio and ESS = (Σr)²/(n·Σr²).</summary>
-    internal static PpoLossStats Diagnose(Tensor logRatio, float clipCoef, float policyLoss, float valueLoss, float entropy)
+    internal static PpoLossStats Diagnose(Tensor logRatio, float clipCoef, float policyLoss, float valueLoss, float entropy) =>
+        Diagnose(logRatio.Data, clipCoef, policyLoss, valueLoss, entropy);
+
+    /// <summary>The same diagnostics from log-ratios already on the host (the torch engine's).</summary>
+    internal static PpoLossStats Diagnose(ReadOnlySpan<float> lr, float clipCoef, float policyLoss, float valueLoss, float entropy)
     {
-        var lr = logRatio.Data;
         double kl = 0, clipped = 0, sum = 0, sumSq = 0;
         foreach (var l in lr)
         {

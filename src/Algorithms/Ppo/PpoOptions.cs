@@ -54,9 +54,13 @@ public sealed record PpoOptions
     /// <summary>Hidden layer widths of the actor and of the critic.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = [64, 64];
 
+    /// <summary>Which engine runs the learner's networks, loss and optimizer (<c>--backend</c>, <c>--device</c>).</summary>
+    public AsyncRL.Models.Engine.ModelEngine Engine { get; init; } = AsyncRL.Models.Engine.ModelEngine.Managed;
+
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()
     {
+        Engine.Validate();
         if (!(LearningRate > 0)) throw new ArgumentException($"PPO: learning rate must be positive, got {LearningRate}.");
         if (Gamma is < 0 or > 1 || GaeLambda is < 0 or > 1) throw new ArgumentException($"PPO: gamma and lambda must be in [0, 1], got {Gamma} and {GaeLambda}.");
         if (RolloutLength < 1 || RowsPerUpdate < 1 || Epochs < 1 || Minibatches < 1 || RowsPerUpdate < Minibatches)

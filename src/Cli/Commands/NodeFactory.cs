@@ -46,7 +46,11 @@ internal static class NodeFactory
     public static MaddpgOptions Maddpg(bool checkpointReplay) => new() { BatchSize = 256, SamplesPerInsert = 20.48, CheckpointReplay = checkpointReplay };
 
     /// <summary>DQN + HER settings for the CLI.</summary>
-    public static HerOptions Her(string strategy, int k) => new() { Strategy = HerRelabel.Parse(strategy), K = k };
+    public static HerOptions Her(string strategy, int k, AsyncRL.Models.Engine.ModelEngine? engine = null)
+    {
+        var her = new HerOptions { Strategy = HerRelabel.Parse(strategy), K = k };
+        return engine is null ? her : her with { Dqn = her.Dqn with { Engine = engine } };
+    }
 
     /// <summary>The language algorithms' settings from the CLI (defaults in <see cref="LanguageRlOptions"/>).</summary>
     public static LanguageRlOptions Language(SettingSource s, LearnerArgs a) => new()
@@ -90,11 +94,11 @@ internal static class NodeFactory
         MaxStaleness = s.Get(a.MaxStaleness) is var k and >= 0 ? (uint)k : 0,
         NoEarlyStop = s.Get(a.NoEarlyStop),
         AuthToken = s.Get(a.Token),
-        Ppo = Ppo(rowsPerUpdate, s.Get(a.Env)) with { UseVTrace = s.Get(a.VTrace) },
+        Ppo = Ppo(rowsPerUpdate, s.Get(a.Env)) with { UseVTrace = s.Get(a.VTrace), Engine = a.Engine(s) },
         EnvArgs = a.ParseEnvArgs(s),
-        Dqn = Dqn(s.Get(a.CheckpointReplay)),
-        Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK)),
-        Maddpg = Maddpg(s.Get(a.CheckpointReplay)),
+        Dqn = Dqn(s.Get(a.CheckpointReplay)) with { Engine = a.Engine(s) },
+        Her = Her(s.Get(a.HerStrategy), s.Get(a.HerK), a.Engine(s)),
+        Maddpg = Maddpg(s.Get(a.CheckpointReplay)) with { Engine = a.Engine(s) },
         Language = Language(s, a),
         TargetScore = s.Get(a.TargetScore),
         // Little buffering between actors and learner: every queued batch is a version of staleness.
@@ -140,6 +144,8 @@ internal sealed class LearnerArgs
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
+    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo, dqn, her and maddpg run on both. Default: managed, the faster here (README)." };
+    public Option<string> Device { get; } = new("--device") { Description = "Device of the learner's networks with --backend torch: cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch).", DefaultValueFactory = _ => "cpu" };
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };
     public Option<int> HerK { get; } = new("--her-k") { Description = "HER: relabelled transitions per original one.", DefaultValueFactory = _ => 4 };
@@ -153,9 +159,12 @@ internal sealed class LearnerArgs
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
+    /// <summary>The engine of the learner's networks: <c>--backend</c> (else the algorithm's measured default) and <c>--device</c>.</summary>
+    public AsyncRL.Models.Engine.ModelEngine Engine(SettingSource s) => ModelEngines.Resolve(s.Get(Backend), s.Get(Device), s.Get(Algo));
+
     public void AddTo(System.CommandLine.Command command)
     {
-        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, VTrace, HerStrategy, HerK, CheckpointReplay,
+        foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, Backend, Device, VTrace, HerStrategy, HerK, CheckpointReplay,
                      K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch })
             command.Options.Add(option);
     }
@@ -167,6 +176,7 @@ internal sealed class LearnerArgs
         string algo = s.Get(Algo), env = s.Get(Env);
         var args = ParseEnvArgs(s);
         CheckRun(algo, env, args);
+        ModelEngines.Check(Engine(s), algo);
         if (LanguageObjectives.IsLanguageAlgorithm(algo)) CheckLanguage(s, algo.ToLowerInvariant(), env, args);
         try
         {

@@ -34,7 +34,7 @@ internal sealed class LearnerCheckpoints(string root, int keepLast, TimeProvider
         if (checkpoint is null) return null;
         var algorithmMetadata = checkpoint.Metadata.Where(kv => !kv.Key.StartsWith(NodePrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var state = new LearnerAlgorithmState(checkpoint.Model.Tensors, checkpoint.Optimizer?.Tensors, algorithmMetadata) { Replay = checkpoint.Replay?.Tensors };
+        var state = new LearnerAlgorithmState(checkpoint.Model.WeightTensors($"checkpoint {checkpoint.Step} model"), checkpoint.Optimizer?.Tensors, algorithmMetadata) { Replay = checkpoint.Replay?.Tensors };
         return (state, checkpoint.Metadata, checkpoint.Step);
     }
 }

@@ -30,4 +30,15 @@ public sealed class SafeTensorsFile
 
     /// <summary>The header's <c>__metadata__</c> map (empty when absent).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>
+    /// The tensors of a file that holds network weights: throws naming the first integer or bool tensor, which no
+    /// network parameter can take (otherwise it would only surface as "missing" when the state dict is loaded).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> WeightTensors(string source)
+    {
+        foreach (var (name, t) in Integers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            throw new InvalidDataException($"{source}: tensor '{name}' has dtype {t.DType}; network weights are floating point (F32, or F16, BF16, F64 converted).");
+        return Tensors;
+    }
 }

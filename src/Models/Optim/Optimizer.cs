@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AsyncRL.Models.Optim;
 
 /// <summary>Updates a fixed list of parameters from their gradients.</summary>
-public abstract class Optimizer
+public abstract class Optimizer : IOptimizerState
 {
     /// <summary>Takes the parameters to update (typically <c>module.Parameters()</c>).</summary>
     protected Optimizer(IEnumerable<Tensor> parameters, float learningRate)

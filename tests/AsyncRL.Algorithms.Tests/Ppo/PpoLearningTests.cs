@@ -42,6 +42,14 @@ public sealed class PpoLearningTests
     }
 
     [Fact]
+    public void Ppo_CartPole_OnTorch_ReachesMeanReturn475()
+    {
+        var options = new PpoOptions { LearningRate = 5e-3f, RolloutLength = 32, RowsPerUpdate = 256, AnnealLearningRate = false, Engine = AsyncRL.Models.Engine.ModelEngine.TorchCpu };
+        var (ret, steps) = Train(seed: 1, options, envs: 8, budget: 150_000);
+        Assert.True(ret >= 475, $"mean return of the last 20 episodes {ret:F1} after {steps} steps");
+    }
+
+    [Fact]
     public void Ppo_CartPole_StillLearnsWithLag4_VTrace()
     {
         var options = new PpoOptions { LearningRate = 2.5e-3f, RolloutLength = 32, RowsPerUpdate = 256, AnnealLearningRate = false, UseVTrace = true };
