@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace AsyncRL.IntegrationTests;
 
@@ -10,10 +9,8 @@ namespace AsyncRL.IntegrationTests;
 /// a new node joins mid-run; a node started before its seed waits for it; a killed learner's actor nodes
 /// rejoin the restarted one.
 /// </summary>
-public sealed partial class ClusterTests
+public sealed class ClusterTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task ThreeProcesses_SeedNodesOnly_TrainSurviveKillOfAnActorNode_AndTakeANewOne()
     {
@@ -29,30 +26,30 @@ public sealed partial class ClusterTests
         try
         {
             // Both found the learner through the cluster (no --learner) and train it.
-            await WaitUntilAsync(() => Accepted(a) > 0 && Accepted(b) > 0, Output);
-            var m = await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 2, Wait, Output);
+            await Eventually.UntilAsync(() => ActorStatus.AcceptedBy(a) > 0 && ActorStatus.AcceptedBy(b) > 0, Output);
+            var m = await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "cluster_actor_nodes") == 2, Eventually.Wait, Output);
             Assert.Contains("Actor node node-a announced itself", learner.Output, StringComparison.Ordinal);
 
             // kill -9 of node a: unreachable, then removed by the split brain resolver; training goes on.
             var clock = Stopwatch.StartNew();
             a.Kill();
-            await WaitUntilAsync(() => learner.Output.Contains("Actor node node-a is unreachable", StringComparison.Ordinal), Output);
+            await Eventually.UntilAsync(() => learner.Output.Contains("Actor node node-a is unreachable", StringComparison.Ordinal), Output);
             double unreachable = clock.Elapsed.TotalSeconds;
-            await WaitUntilAsync(() => learner.Output.Contains("Actor node node-a was removed from the cluster", StringComparison.Ordinal), Output);
+            await Eventually.UntilAsync(() => learner.Output.Contains("Actor node node-a was removed from the cluster", StringComparison.Ordinal), Output);
             double removed = clock.Elapsed.TotalSeconds;
-            long updatesAtRemoval = Last(run.Metrics(), "update");
-            await run.WaitForMetricsAsync(m => Last(m, "update") >= updatesAtRemoval + 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            long updatesAtRemoval = RunDirectory.Last(run.Metrics(), "update");
+            await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "update") >= updatesAtRemoval + 20 && RunDirectory.Last(m, "cluster_actor_nodes") == 1, Eventually.Wait, Output);
 
             // A new node joins mid-run and contributes without a restart of anything.
             clock.Restart();
             c = CliProcess.Start(null, "actor", "--seed-nodes", seed, "--node-id", "node-c", "--actors", "1");
-            await WaitUntilAsync(() => Accepted(c) > 0, Output);
+            await Eventually.UntilAsync(() => ActorStatus.AcceptedBy(c) > 0, Output);
             double joined = clock.Elapsed.TotalSeconds;
-            await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 2, Wait, Output);
+            await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "cluster_actor_nodes") == 2, Eventually.Wait, Output);
 
             // What an operator sees.
             using var observer = CliProcess.Start(null, "cluster", "--seed-nodes", seed);
-            Assert.Equal(0, await observer.WaitForExitAsync(Wait));
+            Assert.Equal(0, await observer.WaitForExitAsync(Eventually.Wait));
             Assert.Matches(@"actor node node-b \(akka\.tcp://asyncrl@127\.0\.0\.1:\d+\): 1 actors, [\d,]+ steps, [\d,]+ steps/s, acting with v\d+, learner at v\d+, staleness \d+", observer.Output);
             Assert.Contains("actor node node-c", observer.Output, StringComparison.Ordinal);
             Assert.Matches($@"akka\.tcp://asyncrl@127\.0\.0\.1:{clusterPort}\s+learner\s+up\s+yes", observer.Output);
@@ -78,11 +75,11 @@ public sealed partial class ClusterTests
         string Output() => $"actor:\n{actor.Output}\nlearner:\n{learner?.Output}";
         try
         {
-            await WaitUntilAsync(() => actor.Output.Contains("Not a cluster member yet", StringComparison.Ordinal), Output);
+            await Eventually.UntilAsync(() => actor.Output.Contains("Not a cluster member yet", StringComparison.Ordinal), Output);
             Assert.Contains($"akka.tcp://asyncrl@127.0.0.1:{clusterPort}", actor.Output, StringComparison.Ordinal);
             learner = CliProcess.Start(null, "learner", "--listen", $"http://127.0.0.1:{CliProcess.FreePort()}", "--out", run.Path, "--no-early-stop",
                 "--steps", "100000000", "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture));
-            await WaitUntilAsync(() => Accepted(actor) > 0, Output);
+            await Eventually.UntilAsync(() => ActorStatus.AcceptedBy(actor) > 0, Output);
         }
         finally
         {
@@ -102,17 +99,17 @@ public sealed partial class ClusterTests
         string Output() => $"learner:\n{learner.Output}\nactor:\n{actor.Output}";
         try
         {
-            await run.WaitForMetricsAsync(m => Last(m, "update") >= 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
-            await WaitUntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
+            await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "update") >= 20 && RunDirectory.Last(m, "cluster_actor_nodes") == 1, Eventually.Wait, Output);
+            await Eventually.UntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
             learner.Kill();
-            await learner.WaitForExitAsync(Wait);
+            await learner.WaitForExitAsync(Eventually.Wait);
             var before = run.Metrics();
             learner.Dispose();
             learner = CliProcess.Start(null, learnerArgs);
 
             // The actor node's side lost its learner, so it was downed; it rejoins in a fresh actor system, and its
             // samples train the restored learner.
-            var after = await run.WaitForMetricsAsync(m => m.Count >= before.Count + 20 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            var after = await run.WaitForMetricsAsync(m => m.Count >= before.Count + 20 && RunDirectory.Last(m, "cluster_actor_nodes") == 1, Eventually.Wait, Output);
             Assert.Contains("rejoining in a fresh actor system", actor.Output, StringComparison.Ordinal);
             Assert.True(after[before.Count].GetProperty("policy_version").GetInt64() > 1, "the restarted learner began again instead of restoring its checkpoint");
             Assert.False(actor.HasExited, Output());
@@ -135,15 +132,15 @@ public sealed partial class ClusterTests
         string Output() => $"learner:\n{learner.Output}\nactor:\n{actor.Output}";
         try
         {
-            await run.WaitForMetricsAsync(m => Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "cluster_actor_nodes") == 1, Eventually.Wait, Output);
             learner.Terminate(); // SIGTERM: the learner leaves the cluster in order, so nobody is downed
-            Assert.Equal(0, await learner.WaitForExitAsync(Wait));
+            Assert.Equal(0, await learner.WaitForExitAsync(Eventually.Wait));
             int before = run.Metrics().Count;
             learner.Dispose();
             learner = CliProcess.Start(null, learnerArgs);
 
             // The restarted learner seeded a cluster of its own; the actor node, left without a learner, joins it.
-            await run.WaitForMetricsAsync(m => m.Count > before + 10 && Last(m, "cluster_actor_nodes") == 1, Wait, Output);
+            await run.WaitForMetricsAsync(m => m.Count > before + 10 && RunDirectory.Last(m, "cluster_actor_nodes") == 1, Eventually.Wait, Output);
             Assert.Contains("No learner in this node's cluster", actor.Output, StringComparison.Ordinal);
             Assert.False(actor.HasExited, Output());
         }
@@ -158,31 +155,9 @@ public sealed partial class ClusterTests
     {
         using var actor = CliProcess.Start(null, "actor", "--seed-nodes", "akka.tcp://other@127.0.0.1:4053");
 
-        int code = await actor.WaitForExitAsync(Wait);
+        int code = await actor.WaitForExitAsync(Eventually.Wait);
 
         Assert.Equal(2, code);
         Assert.Contains("is a node of system 'other'; AsyncRL nodes are all 'asyncrl'", actor.Output, StringComparison.Ordinal);
-    }
-
-    private static long Last(IReadOnlyList<System.Text.Json.JsonElement> metrics, string key) =>
-        metrics.Count > 0 && metrics[^1].TryGetProperty(key, out var v) ? v.GetInt64() : -1;
-
-    private static long Accepted(CliProcess actor)
-    {
-        var matches = StatusLine().Matches(actor.Output);
-        return matches.Count == 0 ? 0 : long.Parse(matches[^1].Groups["accepted"].Value, CultureInfo.InvariantCulture);
-    }
-
-    [GeneratedRegex(@"accepted (?<accepted>\d+), duplicate")]
-    private static partial Regex StatusLine();
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met. Output:\n" + diagnostics());
-            await Task.Delay(200);
-        }
     }
 }

@@ -9,8 +9,6 @@ namespace AsyncRL.IntegrationTests;
 /// </summary>
 public sealed class LingerTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task FinishedRun_WithLinger_LearnerAndActorStayUpUntilSigterm_ThenExitCleanly()
     {
@@ -21,7 +19,7 @@ public sealed class LingerTests
         using var actor = CliProcess.Start(null, "actor", "--learner", $"http://127.0.0.1:{port}", "--actors", "1", "--node-id", "a", "--linger");
         string Output() => $"learner:\n{learner.Output}\nactor:\n{actor.Output}";
 
-        await WaitUntilAsync(() => learner.Output.Contains("lingering", StringComparison.Ordinal) && actor.Output.Contains("lingering", StringComparison.Ordinal), Output);
+        await Eventually.UntilAsync(() => learner.Output.Contains("lingering", StringComparison.Ordinal) && actor.Output.Contains("lingering", StringComparison.Ordinal), Output);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         // Both are still there, the learner's health port still answers, and summary.json is written.
@@ -36,18 +34,8 @@ public sealed class LingerTests
         // SIGTERM ends them in order: a clean exit, not the signal's 143.
         actor.Terminate();
         learner.Terminate();
-        Assert.Equal(0, await actor.WaitForExitAsync(Wait));
-        Assert.Equal(0, await learner.WaitForExitAsync(Wait));
+        Assert.Equal(0, await actor.WaitForExitAsync(Eventually.Wait));
+        Assert.Equal(0, await learner.WaitForExitAsync(Eventually.Wait));
         Assert.DoesNotContain("Unhandled exception", Output(), StringComparison.Ordinal);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met. Output:\n" + diagnostics());
-            await Task.Delay(200);
-        }
     }
 }

@@ -1,16 +1,11 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace AsyncRL.IntegrationTests;
 
 /// <summary>
 /// Separate processes on loopback, as on separate machines: <c>asyncrl learner</c> and two
 /// <c>asyncrl actor</c> nodes; actors and the learner are killed (SIGKILL) and restarted mid-run.
 /// </summary>
-public sealed partial class MultiProcessTests
+public sealed class MultiProcessTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task LearnerAndTwoActors_SurviveActorKill_AndLearnerRestartFromCheckpoint()
     {
@@ -23,38 +18,38 @@ public sealed partial class MultiProcessTests
         string Output() => $"learner:\n{learner.Output}\nactor a:\n{actorA.Output}\nactor b:\n{actorB.Output}";
         try
         {
-            var m = await run.WaitForMetricsAsync(m => Last(m, "update") >= 20, Wait, Output);
+            var m = await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "update") >= 20, Eventually.Wait, Output);
 
             // One actor dies without a goodbye: training goes on with the other.
             actorB.Kill();
-            long afterKill = Last(m, "update");
-            await run.WaitForMetricsAsync(m => Last(m, "update") >= afterKill + 20, Wait, Output);
+            long afterKill = RunDirectory.Last(m, "update");
+            await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "update") >= afterKill + 20, Eventually.Wait, Output);
 
             // The same node comes back under the same id, registers again and its batches are accepted: its seqs
             // continue above the old process's (starting again at 1 would make them look like re-sends).
             actorB.Dispose();
             actorB = CliProcess.Start(null, "actor", "--learner", url, "--node-id", "node-b", "--actors", "1");
-            await WaitUntilAsync(() => Status(actorB) is { Accepted: > 0 }, Output);
-            var restartedB = Status(actorB)!.Value;
+            await Eventually.UntilAsync(() => ActorStatus.Newest(actorB) is { Accepted: > 0 }, Output);
+            var restartedB = ActorStatus.Newest(actorB)!.Value;
             Assert.True(restartedB.Seq > restartedB.Accepted, $"the restarted node began again at seq 1: {restartedB}\n{Output()}");
             Assert.Equal((0L, 0L), (restartedB.Duplicate, restartedB.Rejected));
 
             // The learner dies; a new process restores the newest checkpoint and the version continues.
-            await WaitUntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
+            await Eventually.UntilAsync(() => File.Exists(Path.Combine(run.Path, "checkpoints", "latest")), Output);
             learner.Kill();
-            await learner.WaitForExitAsync(Wait);
+            await learner.WaitForExitAsync(Eventually.Wait);
             var before = run.Metrics();
-            Assert.Equal(0, Last(before, "duplicate_batches"));
-            long versionBefore = Last(before, "policy_version");
+            Assert.Equal(0, RunDirectory.Last(before, "duplicate_batches"));
+            long versionBefore = RunDirectory.Last(before, "policy_version");
             learner.Dispose();
             learner = CliProcess.Start(null, learnerArgs);
-            var after = await run.WaitForMetricsAsync(m => m.Count >= before.Count + 20, Wait, Output);
+            var after = await run.WaitForMetricsAsync(m => m.Count >= before.Count + 20, Eventually.Wait, Output);
             long firstVersionAfter = after[before.Count].GetProperty("policy_version").GetInt64();
             Assert.True(firstVersionAfter > 1, $"the restarted learner began again at version {firstVersionAfter}");
             // Restored from a checkpoint taken at most about a second before the kill, so at or below the last version seen.
             Assert.True(firstVersionAfter <= versionBefore + 1, $"restored version {firstVersionAfter} is ahead of the last one written before the kill, {versionBefore}");
             // Both actor processes reconnected on their own: the newest lines keep growing in version.
-            Assert.True(Last(after, "policy_version") > firstVersionAfter, Output());
+            Assert.True(RunDirectory.Last(after, "policy_version") > firstVersionAfter, Output());
             Assert.False(actorA.HasExited, Output());
             Assert.False(actorB.HasExited, Output());
 
@@ -62,41 +57,16 @@ public sealed partial class MultiProcessTests
             // are duplicates; those stamped with versions newer than the restored one are refused (that policy is
             // gone). Either way both sides count the same (the learner's counts continue from its checkpoint).
             // (A fresh status line from each, printed after the learner's newest metrics, so no ack is left out.)
-            int linesA = StatusLine().Count(actorA.Output), linesB = StatusLine().Count(actorB.Output);
-            await WaitUntilAsync(() => StatusLine().Count(actorA.Output) > linesA && StatusLine().Count(actorB.Output) > linesB, Output);
-            var (a, b, final) = (Status(actorA)!.Value, Status(actorB)!.Value, run.Metrics());
-            Assert.Equal(a.Duplicate + b.Duplicate, Last(final, "duplicate_batches"));
-            Assert.Equal(a.Rejected + b.Rejected, Last(final, "rejected_batches"));
+            int linesA = ActorStatus.Lines(actorA), linesB = ActorStatus.Lines(actorB);
+            await Eventually.UntilAsync(() => ActorStatus.Lines(actorA) > linesA && ActorStatus.Lines(actorB) > linesB, Output);
+            var (a, b, final) = (ActorStatus.Newest(actorA)!.Value, ActorStatus.Newest(actorB)!.Value, run.Metrics());
+            Assert.Equal(a.Duplicate + b.Duplicate, RunDirectory.Last(final, "duplicate_batches"));
+            Assert.Equal(a.Rejected + b.Rejected, RunDirectory.Last(final, "rejected_batches"));
         }
         finally
         {
             learner.Dispose();
             actorB.Dispose();
-        }
-    }
-
-    private static long Last(IReadOnlyList<System.Text.Json.JsonElement> metrics, string key) => metrics[^1].GetProperty(key).GetInt64();
-
-    /// <summary>The counts of an actor process's newest status line (null before the first).</summary>
-    private static (long Accepted, long Duplicate, long Rejected, long Seq)? Status(CliProcess actor)
-    {
-        var matches = StatusLine().Matches(actor.Output);
-        if (matches.Count == 0) return null;
-        var last = matches[^1].Groups;
-        long Get(string name) => long.Parse(last[name].Value, CultureInfo.InvariantCulture);
-        return (Get("accepted"), Get("duplicate"), Get("rejected"), Get("seq"));
-    }
-
-    [GeneratedRegex(@"accepted (?<accepted>\d+), duplicate (?<duplicate>\d+), rejected (?<rejected>\d+), seq (?<seq>\d+)")]
-    private static partial Regex StatusLine();
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met. Output:\n" + diagnostics());
-            await Task.Delay(200);
         }
     }
 }

@@ -14,6 +14,10 @@ internal sealed class RunDirectory(string path) : IDisposable
         return new RunDirectory(dir);
     }
 
+    /// <summary>A metric of the newest metrics line (−1 when there is none yet, or it lacks the key).</summary>
+    public static long Last(IReadOnlyList<JsonElement> metrics, string key) =>
+        metrics.Count > 0 && metrics[^1].TryGetProperty(key, out var v) ? v.GetInt64() : -1;
+
     /// <summary>Removes the directory (best effort: a process may still hold a file).</summary>
     public void Dispose()
     {

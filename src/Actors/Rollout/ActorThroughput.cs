@@ -90,7 +90,7 @@ public static class ActorThroughput
         CancellationToken cancellationToken)
     {
         await using var host = await ClusterHost.StartAsync(null, NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
-        var counters = algorithms.Select(_ => new StrongBox()).ToArray();
+        var counters = algorithms.Select(_ => new FragmentCounter()).ToArray();
         var refs = algorithms.Select((a, i) => host.System.ActorOf(
             Props.Create(() => new CollectingActor(a, counters[i])).WithDispatcher(NodeDispatchers.Rollout), $"throughput-{i}")).ToArray();
         long began = time.GetTimestamp();
@@ -101,7 +101,7 @@ public static class ActorThroughput
         }
         finally
         {
-            foreach (StrongBox counter in counters) Volatile.Write(ref counter.Stop, true);
+            foreach (FragmentCounter counter in counters) Volatile.Write(ref counter.Stop, true);
             // Each finishes the fragment in hand; the clock runs until the last one has stopped.
             await Task.WhenAll(refs.Select(r => r.GracefulStop(TimeSpan.FromSeconds(30)))).ConfigureAwait(false);
         }
@@ -116,7 +116,7 @@ public static class ActorThroughput
     public static async Task<double> MeasureDispatchAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
         await using var host = await ClusterHost.StartAsync(null, NullLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
-        var counter = new StrongBox();
+        var counter = new FragmentCounter();
         var actor = host.System.ActorOf(Props.Create(() => new CollectingActor(null, counter)).WithDispatcher(NodeDispatchers.Rollout), "dispatch");
         long began = Stopwatch.GetTimestamp();
         actor.Tell(Collect.Instance);
@@ -132,7 +132,7 @@ public static class ActorThroughput
         return Volatile.Read(ref counter.Steps) / Stopwatch.GetElapsedTime(began).TotalSeconds;
     }
 
-    private sealed class StrongBox
+    private sealed class FragmentCounter
     {
         public long Steps;
         public bool Stop;
@@ -142,10 +142,10 @@ public static class ActorThroughput
     private sealed class CollectingActor : UntypedActor
     {
         private readonly IActorAlgorithm? _algorithm;
-        private readonly StrongBox _counter;
+        private readonly FragmentCounter _counter;
 
         /// <param name="algorithm">What to collect with; null: nothing (counts messages instead of steps).</param>
-        public CollectingActor(IActorAlgorithm? algorithm, StrongBox counter) => (_algorithm, _counter) = (algorithm, counter);
+        public CollectingActor(IActorAlgorithm? algorithm, FragmentCounter counter) => (_algorithm, _counter) = (algorithm, counter);
 
         protected override void OnReceive(object message)
         {

@@ -94,7 +94,7 @@ public sealed class ClusterHost : IAsyncDisposable
     /// </summary>
     public async Task WaitUntilUpAsync(TimeSpan logEvery, CancellationToken cancellationToken)
     {
-        if (!Clustered) return;
+        if (!Clustered || AkkaCluster.Get(System).SelfMember.Status == Akka.Cluster.MemberStatus.Up) return;
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         AkkaCluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
         var started = DateTimeOffset.UtcNow;

@@ -20,6 +20,7 @@ public sealed record MemberInfo(string Address, IReadOnlyList<string> Roles, str
 public sealed class ClusterMembers
 {
     private ImmutableSortedDictionary<string, MemberInfo> _members = ImmutableSortedDictionary<string, MemberInfo>.Empty.WithComparers(StringComparer.Ordinal);
+    private ClusterSummary _summary = new(0, 0, 0);
 
     /// <summary>The members now, ordered by address.</summary>
     public IReadOnlyList<MemberInfo> Snapshot() => [.. Volatile.Read(ref _members).Values];
@@ -29,11 +30,8 @@ public sealed class ClusterMembers
         [.. Snapshot().SelectMany(m => m.Roles.Select(r => (Role: r, m.Status, m.Reachable)))
             .GroupBy(k => k).Select(g => (g.Key.Role, g.Key.Status, g.Key.Reachable, g.Count()))];
 
-    /// <summary>Members not removed, of any status.</summary>
-    public int Count => Volatile.Read(ref _members).Count;
-
-    /// <summary>Members the failure detector cannot reach.</summary>
-    public int UnreachableCount => Volatile.Read(ref _members).Values.Count(m => !m.Reachable);
+    /// <summary>The counts every metrics line carries, kept with each change (events are rare, lines are not).</summary>
+    public ClusterSummary Summary => Volatile.Read(ref _summary);
 
     /// <summary>Raised (on the watcher's thread) when a member is marked unreachable.</summary>
     public event Action<MemberInfo>? Unreachable;
@@ -44,15 +42,34 @@ public sealed class ClusterMembers
     /// <summary>Raised (on the watcher's thread) when a member is up.</summary>
     public event Action<MemberInfo>? Up;
 
-    internal void Set(MemberInfo member) => ImmutableInterlocked.Update(ref _members, (m, v) => m.SetItem(v.Address, v), member);
+    internal void Set(MemberInfo member)
+    {
+        ImmutableInterlocked.Update(ref _members, (m, v) => m.SetItem(v.Address, v), member);
+        Summarize();
+    }
 
     internal void Remove(MemberInfo member)
     {
         ImmutableInterlocked.Update(ref _members, (m, a) => m.Remove(a), member.Address);
+        Summarize();
         Removed?.Invoke(member with { Status = "removed" });
+    }
+
+    // Only the watcher writes, one event at a time: the summary follows the snapshot it was computed from.
+    private void Summarize()
+    {
+        var members = Volatile.Read(ref _members);
+        Volatile.Write(ref _summary, new ClusterSummary(members.Count, members.Values.Count(m => !m.Reachable),
+            members.Values.Count(m => m.HasRole(ClusterRoles.Actor) && m.Status == "up" && m.Reachable)));
     }
 
     internal void RaiseUp(MemberInfo member) => Up?.Invoke(member);
 
     internal void RaiseUnreachable(MemberInfo member) => Unreachable?.Invoke(member);
 }
+
+/// <summary>The cluster's size as a metrics line gives it.</summary>
+/// <param name="Members">Members not removed, of any status.</param>
+/// <param name="Unreachable">Members the failure detector cannot reach.</param>
+/// <param name="UpActorNodes">Reachable Up members with the actor role.</param>
+public sealed record ClusterSummary(int Members, int Unreachable, int UpActorNodes);

@@ -230,9 +230,10 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         fields.Add(new("queue_depth", _rt.Queue.Count));
         if (_rt.Clustered)
         {
-            fields.Add(new("cluster_members", _rt.Cluster.Count));
-            fields.Add(new("cluster_unreachable", _rt.Cluster.UnreachableCount));
-            fields.Add(new("cluster_actor_nodes", _rt.Cluster.Snapshot().Count(m => m.HasRole(AsyncRL.Cluster.ClusterRoles.Actor) && m.Status == "up" && m.Reachable)));
+            var cluster = _rt.Cluster.Summary;
+            fields.Add(new("cluster_members", cluster.Members));
+            fields.Add(new("cluster_unreachable", cluster.Unreachable));
+            fields.Add(new("cluster_actor_nodes", cluster.UpActorNodes));
         }
         foreach (var (name, value) in result.Metrics) fields.Add(new(name, value));
         try
