@@ -100,12 +100,15 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
     {
         var batch = _pending ?? throw new InvalidOperationException($"{Name} update needs a mini-batch; none is stored.");
         _pending = null;
+        float eta = LearningRates.Eta(_options.Schedule, _options.LearningRate, _learner.Updates, _options.TotalUpdates ?? 0);
+        _learner.Optimizer.LearningRate = eta;
         long start = _time.GetTimestamp();
         var update = _learner.Update(((LanguageSamples)batch.Samples).Batch, learnerVersion);
         double seconds = _time.GetElapsedTime(start).TotalSeconds;
         var metrics = new Dictionary<string, double>(update.Metrics, StringComparer.Ordinal);
         double tokens = metrics.GetValueOrDefault("tokens_trained");
         metrics["train_tokens_per_s"] = seconds > 0 ? tokens / seconds : double.NaN;
+        metrics["learning_rate"] = eta;
         if (_options.ScoreEvery > 0 && _learner.Updates % _options.ScoreEvery == 0)
         {
             long evaluation = _time.GetTimestamp();

@@ -20,8 +20,14 @@ public sealed record LanguageRlOptions
     /// <summary>The KL strength β; null: the algorithm's default (dpo 0.1, ppo-lm 0.05, rloo 0.05).</summary>
     public float? Beta { get; init; }
 
-    /// <summary>AdamW's learning rate.</summary>
+    /// <summary>AdamW's learning rate η₀ (the policy and PPO's value model).</summary>
     public float LearningRate { get; init; } = 1e-4f;
+
+    /// <summary>How η moves over the run: constant (the default) or linear decay to 0 over <see cref="TotalUpdates"/>.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The updates the run plans (its completions budget over <see cref="CompletionsPerBatch"/>); a linear schedule needs it.</summary>
+    public long? TotalUpdates { get; init; }
 
     /// <summary>Sampling temperature of the actors (and of every log-probability the learner takes).</summary>
     public float Temperature { get; init; } = 0.7f;
@@ -58,7 +64,9 @@ public sealed record LanguageRlOptions
             throw new ArgumentException($"{CompletionsPerBatch} completions per batch do not split into prompts of K = {k}.");
         if (BetaFor(algorithm) is var beta && (!(beta >= 0) || !float.IsFinite(beta) || (beta == 0 && algorithm == DpoObjective.AlgorithmName)))
             throw new ArgumentException($"β must be finite and ≥ 0 (> 0 for dpo), got {beta}.");
-        if (!(LearningRate > 0) || !(Temperature > 0) || !(Clip > 0) || Lambda is < 0 or > 1 || ScoreEvery < 0)
+        if (Schedule == LearningRateSchedule.Linear && TotalUpdates is not > 0)
+            throw new ArgumentException("A linear learning-rate schedule needs the run's number of updates (a positive --steps).");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate) || !(Temperature > 0) || !(Clip > 0) || Lambda is < 0 or > 1 || ScoreEvery < 0)
             throw new ArgumentException($"Language RL settings out of range: {this}.");
         ArgumentNullException.ThrowIfNull(Preparation);
         Preparation.Validate();

@@ -60,6 +60,9 @@ internal static class NodeFactory
         SftCache = s.Get(a.SftCache),
         ScoreEvery = s.Get(a.ScoreEvery),
         CompletionsPerBatch = s.Get(a.CompletionsPerBatch),
+        LearningRate = s.Get(a.LearningRate) ?? new LanguageRlOptions().LearningRate,
+        Schedule = LearningRates.Parse(s.Get(a.LearningRateSchedule)),
+        TotalUpdates = s.Get(a.CompletionsPerBatch) is > 0 and var perBatch ? Steps(s, a) / perBatch : null,
     };
 
     /// <summary>Completions a language run generates when <c>--steps</c> is not given: 300 updates of 64.</summary>
@@ -156,6 +159,8 @@ internal sealed class LearnerArgs
     public Option<double?> TargetScore { get; } = new("--target-score") { Description = "Language tasks: solved once the held-out score logged every --score-every updates reaches this; the run stops there unless --no-early-stop." };
     public Option<int> ScoreEvery { get; } = new("--score-every") { Description = "Language tasks: log the held-out score and KL to the SFT model every N updates.", DefaultValueFactory = _ => 10 };
     public Option<int> CompletionsPerBatch { get; } = new("--completions-per-batch") { Description = "Language tasks: completions per mini-batch (and update), K per prompt.", DefaultValueFactory = _ => 64 };
+    public Option<float?> LearningRate { get; } = new("--lr") { Description = "Language tasks: AdamW's learning rate η₀ (default 1e-4)." };
+    public Option<string> LearningRateSchedule { get; } = new("--lr-schedule") { Description = "Language tasks: constant, or linear (η₀ falling to 0 over the run's updates, as the Asynchronous RLHF paper's trainers do).", DefaultValueFactory = _ => "constant" };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
 
@@ -165,7 +170,7 @@ internal sealed class LearnerArgs
     public void AddTo(System.CommandLine.Command command)
     {
         foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, Backend, Device, VTrace, HerStrategy, HerK, CheckpointReplay,
-                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch })
+                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch, LearningRate, LearningRateSchedule })
             command.Options.Add(option);
     }
 
@@ -275,7 +280,7 @@ internal sealed class LearnerArgs
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException($"--env {env} / --k / --beta: {e.Message}");
+            throw new CliUsageException($"--env {env} / --k / --beta / --lr / --lr-schedule: {e.Message}");
         }
         if (s.Get(TargetScore) is { } target && !double.IsFinite(target)) throw new CliUsageException($"--target-score {target} is not a finite number.");
     }

@@ -29,7 +29,7 @@ internal static class SweepCommand
             var display = new SweepDisplay();
             var runner = new SweepRunner(settings, SelfCommand.Current(), TimeProvider.System, display.Changed);
             await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"sweep: {settings.Jobs().Count} runs ({string.Join(",", settings.Algos)} × N {string.Join(",", settings.Ns)} × {settings.Seeds} seeds) on {settings.Env}, {settings.Parallel} at a time, in {Path.GetFullPath(settings.Out)}"))
+                $"sweep: {settings.Jobs().Count} runs ({string.Join(",", settings.Algos)} × N {string.Join(",", settings.Ns)}{string.Concat(settings.Vary.Select(a => $" × {a.Name} {string.Join(",", a.Values)}"))} × {settings.Seeds} seeds) on {settings.Env}, {settings.Parallel} at a time, in {Path.GetFullPath(settings.Out)}"))
                 .ConfigureAwait(false);
             var running = runner.RunAsync(ct);
             await display.FollowAsync(runner.Snapshot, running).ConfigureAwait(false);
@@ -66,10 +66,16 @@ internal sealed class SweepArgs
         AllowMultipleArgumentsPerToken = false,
         DefaultValueFactory = _ => [],
     };
+    public Option<string[]> Vary { get; } = new("--vary")
+    {
+        Description = "A train option to vary across the grid: NAME=V1,V2,… e.g. beta=0.05,0.1,0.2 (repeatable; the values of every --vary are crossed).",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Algo, Env, N, Seeds, SeedBase, Out, Steps, EnvArg, Parallel, Actors, EnvsPerActor, NoEarlyStop, TrainArg })
+        foreach (Option option in new Option[] { Algo, Env, N, Seeds, SeedBase, Out, Steps, EnvArg, Parallel, Actors, EnvsPerActor, NoEarlyStop, TrainArg, Vary })
             command.Options.Add(option);
     }
 
@@ -105,11 +111,12 @@ internal sealed class SweepArgs
         foreach (string option in trainArgs)
             if (TrainArguments.Problem(option, trainOptions) is { } problem) throw new CliUsageException(problem);
         if (s.Get(NoEarlyStop) && !trainArgs.Contains("no-early-stop")) trainArgs.Add("no-early-stop");
+        var vary = Axes(s.Get(Vary), trainArgs, trainOptions);
         string outDir = s.Get(Out);
         if (string.IsNullOrWhiteSpace(outDir)) throw new CliUsageException("--out: give the sweep's directory.");
         if (File.Exists(outDir)) throw new CliUsageException($"--out {outDir}: a file of that name exists; the sweep needs a directory.");
 
-        return new SweepSettings
+        var settings = new SweepSettings
         {
             Algos = algos,
             Env = env,
@@ -120,10 +127,49 @@ internal sealed class SweepArgs
             Steps = s.Get(Steps),
             EnvArgs = envArgs,
             TrainArgs = trainArgs,
+            Vary = vary,
             Actors = s.Get(Actors),
             EnvsPerActor = s.Get(EnvsPerActor),
             Parallel = s.Get(Parallel) ?? SweepSettings.DefaultParallel(),
         };
+        CheckVariants(settings);
+        return settings;
+    }
+
+    /// <summary>Every variant's values parse as train's options do (a bad one fails here, not in each of its runs).</summary>
+    private static void CheckVariants(SweepSettings settings)
+    {
+        if (settings.Vary.Count == 0) return;
+        var train = TrainCommand.Create();
+        foreach (var job in settings.Jobs().DistinctBy(j => j.Options))
+        {
+            var parsed = train.Parse([.. TrainArguments.For(settings, job).Skip(1)]);
+            if (parsed.Errors.Count > 0)
+                throw new CliUsageException($"--vary {job.Options.Label}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+        }
+    }
+
+    /// <summary>
+    /// Each <c>--vary NAME=V1,V2,…</c>: a train option (checked as <c>--train-arg</c> is) that takes a value, not set by
+    /// a <c>--train-arg</c> too nor varied twice, with distinct non-empty values.
+    /// </summary>
+    internal static IReadOnlyList<SweepAxis> Axes(IEnumerable<string> vary, IReadOnlyCollection<string> trainArgs, IReadOnlyCollection<string> trainOptions)
+    {
+        var axes = new List<SweepAxis>();
+        foreach (string text in vary)
+        {
+            int eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new CliUsageException($"--vary '{text}': expected NAME=V1,V2,… with a train option's name without dashes, e.g. beta=0.05,0.1.");
+            string name = text[..eq].Trim();
+            if (TrainArguments.Problem(name, trainOptions) is { } problem) throw new CliUsageException(problem.Replace("--train-arg", "--vary", StringComparison.Ordinal));
+            if (trainArgs.Any(a => a == name || a.StartsWith(name + "=", StringComparison.Ordinal)))
+                throw new CliUsageException($"--vary {name}: --train-arg sets --{name} for every run already.");
+            if (axes.Any(a => a.Name == name)) throw new CliUsageException($"--vary {name}: the option is varied twice.");
+            var values = List(text[(eq + 1)..], $"--vary {name}", "give its values, e.g. --vary beta=0.05,0.1");
+            if (values.Distinct(StringComparer.Ordinal).Count() != values.Count) throw new CliUsageException($"--vary {text}: a value is given twice.");
+            axes.Add(new SweepAxis(name, values));
+        }
+        return axes;
     }
 
     private static List<string> List(string? text, string option, string hint)

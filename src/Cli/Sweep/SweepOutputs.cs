@@ -16,16 +16,17 @@ internal static class SweepOutputs
         {
             var (result, problem) = SummaryReader.Read(job);
             if (result is not null) results.Add(result);
-            else missing.Add(new MissingResult(job.Algo, job.N, job.Seed, failures.TryGetValue(job, out var failure) ? failure : problem ?? "no result"));
+            else missing.Add(new MissingResult(job.Algo, job.N, job.Seed, failures.TryGetValue(job, out var failure) ? failure : problem ?? "no result", job.Options));
         }
-        // Rows by algorithm (as given), then N, then seed: the order a reader scans the grid in.
-        results = [.. results.OrderBy(r => settings.Algos.ToList().IndexOf(r.Algo)).ThenBy(r => r.N).ThenBy(r => r.Seed)];
+        // Rows by algorithm (as given), then the varied options (as given), then N, then seed: the order a reader scans the grid in.
+        var variants = SweepVariant.Combinations(settings.Vary).ToList();
+        results = [.. results.OrderBy(r => settings.Algos.ToList().IndexOf(r.Algo)).ThenBy(r => variants.IndexOf(r.Options)).ThenBy(r => r.N).ThenBy(r => r.Seed)];
         Directory.CreateDirectory(settings.Out);
         ResultsCsv.Write(Path.Combine(settings.Out, ResultsCsv.FileName), results);
         var cells = SweepStatistics.Cells(results, settings.Algos);
         SweepPlots.Write(SweepPlots.ScoreVsN(cells, settings.Env), settings.Out, SweepPlots.ScoreVsNName);
         SweepPlots.Write(SweepPlots.ScoreVsKl(results, settings.Env), settings.Out, SweepPlots.ScoreVsKlName);
-        var context = new ReportContext(settings.Algos, settings.Env, settings.Ns, settings.Seeds, settings.Steps);
+        var context = new ReportContext(settings.Algos, settings.Env, settings.Ns, settings.Seeds, settings.Steps) { Vary = settings.Vary, TrainArgs = settings.TrainArgs };
         File.WriteAllText(Path.Combine(settings.Out, SweepReport.FileName), SweepReport.Format(context, results, missing));
         return (results, missing);
     }

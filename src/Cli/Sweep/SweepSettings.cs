@@ -28,6 +28,9 @@ internal sealed record SweepSettings
     /// <summary>More train options for every run: <c>name=value</c> becomes <c>--name value</c>, a bare <c>name</c> becomes <c>--name</c>.</summary>
     public IReadOnlyList<string> TrainArgs { get; init; } = [];
 
+    /// <summary>Train options varied across the grid (<c>--vary</c>), each value of each crossed with the rest.</summary>
+    public IReadOnlyList<SweepAxis> Vary { get; init; } = [];
+
     /// <summary>Rollout actors per run; null: train's default.</summary>
     public int? Actors { get; init; }
 
@@ -46,10 +49,14 @@ internal sealed record SweepSettings
     /// </summary>
     public static int DefaultParallel() => Math.Max(1, Environment.ProcessorCount / 2);
 
-    /// <summary>The grid, seed by seed (each seed's first job prepares what the seed's other jobs share), then algorithm, then N.</summary>
+    /// <summary>
+    /// The grid, seed by seed (each seed's first job prepares what the seed's other jobs share), then algorithm, then
+    /// the varied options, then N.
+    /// </summary>
     public IReadOnlyList<SweepJob> Jobs() =>
     [
         .. Enumerable.Range(0, Seeds).Select(i => SeedBase + (ulong)i).SelectMany(seed =>
-            Algos.SelectMany(algo => Ns.Select(n => new SweepJob(algo, n, seed, Path.Combine(RunsDir, SweepJob.NameOf(algo, n, seed)))))),
+            Algos.SelectMany(algo => SweepVariant.Combinations(Vary).SelectMany(variant => Ns.Select(n =>
+                new SweepJob(algo, n, seed, Path.Combine(RunsDir, SweepJob.NameOf(algo, n, seed, variant)), variant))))),
     ];
 }

@@ -36,6 +36,7 @@ internal static class TrainArguments
         // (env, seed) by train's --sft-cache; the first job of each seed runs alone and builds them (SweepSchedule).
         if (SharesModels(settings.Env)) args.AddRange(["--sft-cache", SftCacheDir(settings)]);
 
+        foreach (var (name, value) in job.Options.Settings) args.AddRange(["--" + name, value]);
         foreach (string option in settings.TrainArgs)
         {
             int eq = option.IndexOf('=', StringComparison.Ordinal);

@@ -15,18 +15,21 @@ internal static class ResultsCsv
     /// <summary>The columns, in order.</summary>
     public static readonly IReadOnlyList<string> Columns = ["algo", "n", "seed", "sft_score", "final_score", "kl_to_reference", "env_steps", "wall_s"];
 
-    /// <summary>The whole file.</summary>
+    /// <summary>The whole file; a sweep that varies options has a column per varied option after the others.</summary>
     public static string Format(IEnumerable<RunResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
+        var rows = results.ToList();
+        var varied = rows.SelectMany(r => r.Options.Settings.Select(p => p.Key)).Distinct(StringComparer.Ordinal).ToList();
         var text = new StringBuilder();
-        AppendRecord(text, Columns);
-        foreach (var r in results)
+        AppendRecord(text, [.. Columns, .. varied]);
+        foreach (var r in rows)
         {
+            var options = r.Options.Settings.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             AppendRecord(text,
             [
                 r.Algo, Integer(r.N), Integer(r.Seed), Real(r.SftScore), Real(r.FinalScore), Real(r.KlToReference),
-                r.EnvSteps is { } steps ? Integer(steps) : "", Real(r.WallSeconds),
+                r.EnvSteps is { } steps ? Integer(steps) : "", Real(r.WallSeconds), .. varied.Select(v => options.GetValueOrDefault(v, "")),
             ]);
         }
         return text.ToString();

@@ -4,7 +4,14 @@ using System.Text;
 namespace AsyncRL.Cli.Sweep.Results;
 
 /// <summary>What a report is about: the grid as asked for.</summary>
-internal sealed record ReportContext(IReadOnlyList<string> Algos, string Env, IReadOnlyList<int> Ns, int Seeds, long? Steps);
+internal sealed record ReportContext(IReadOnlyList<string> Algos, string Env, IReadOnlyList<int> Ns, int Seeds, long? Steps)
+{
+    /// <summary>The options the grid varied (<c>--vary</c>).</summary>
+    public IReadOnlyList<SweepAxis> Vary { get; init; } = [];
+
+    /// <summary>The train options every run had (<c>--train-arg</c>).</summary>
+    public IReadOnlyList<string> TrainArgs { get; init; } = [];
+}
 
 /// <summary>
 /// <c>report.md</c>: the grid as a table (mean ± std and range of the final score, and KL, per algorithm × N), which
@@ -27,6 +34,8 @@ internal static class SweepReport
         md.Append(C, $"# Off-policyness sweep: {string.Join(", ", context.Algos)} on {context.Env}\n\n");
         md.Append(C, $"N ∈ {{{string.Join(", ", context.Ns)}}}, {context.Seeds} seed{(context.Seeds == 1 ? "" : "s")} per point");
         md.Append(context.Steps is { } steps ? string.Create(C, $", budget {steps:N0} env steps per run") : "");
+        foreach (var axis in context.Vary) md.Append(C, $", --{axis.Name} ∈ {{{string.Join(", ", axis.Values)}}}");
+        if (context.TrainArgs.Count > 0) md.Append(C, $"; every run with {string.Join(" ", context.TrainArgs.Select(a => "--" + a.Replace("=", " ", StringComparison.Ordinal)))}");
         md.Append(C, $". {results.Count} of {results.Count + missing.Count} runs have results.\n\n");
 
         md.Append("## Results\n\n| algo | N | runs | final score (mean ± std) | min – max | KL to reference (mean ± std) |\n|---|---:|---:|---:|---:|---:|\n");
@@ -45,7 +54,7 @@ internal static class SweepReport
         if (missing.Count > 0)
         {
             md.Append("## Runs without results\n\n");
-            foreach (var m in missing) md.Append(C, $"- `{SweepJob.NameOf(m.Algo, m.N, m.Seed)}`: {m.Reason}\n");
+            foreach (var m in missing) md.Append(C, $"- `{m.Name}`: {m.Reason}\n");
             md.Append('\n');
         }
 

@@ -16,7 +16,7 @@ internal sealed record Spread(int Count, double Mean, double? Std, double Min, d
     }
 }
 
-/// <summary>One algorithm at one N, over its seeds.</summary>
+/// <summary>One algorithm (a series: the algorithm with its varied options, if any) at one N, over its seeds.</summary>
 internal sealed record GridCell(string Algo, int N, int Runs, Spread? Score, Spread? Kl, Spread? Sft);
 
 /// <summary>
@@ -29,15 +29,15 @@ internal sealed record AlgoTrend(string Algo, int FirstN, double FirstScore, int
 /// <summary>The grid's statistics, computed from the rows of results.csv.</summary>
 internal static class SweepStatistics
 {
-    /// <summary>One cell per (algorithm, N) that has runs, algorithms in the order given, N ascending.</summary>
+    /// <summary>One cell per (series, N) that has runs, algorithms in the order given (their variants in the order run), N ascending.</summary>
     public static IReadOnlyList<GridCell> Cells(IReadOnlyList<RunResult> results, IReadOnlyList<string> algoOrder)
     {
         ArgumentNullException.ThrowIfNull(results);
         return
         [
-            .. results.GroupBy(r => (r.Algo, r.N))
-                .OrderBy(g => Order(algoOrder, g.Key.Algo)).ThenBy(g => g.Key.Algo, StringComparer.Ordinal).ThenBy(g => g.Key.N)
-                .Select(g => new GridCell(g.Key.Algo, g.Key.N, g.Count(), Spread.Of(g.Select(r => r.FinalScore)),
+            .. results.GroupBy(r => (r.Series, r.N))
+                .OrderBy(g => Order(algoOrder, g.First().Algo)).ThenBy(g => results.ToList().FindIndex(r => r.Series == g.Key.Series)).ThenBy(g => g.Key.N)
+                .Select(g => new GridCell(g.Key.Series, g.Key.N, g.Count(), Spread.Of(g.Select(r => r.FinalScore)),
                     Spread.Of(g.Select(r => r.KlToReference)), Spread.Of(g.Select(r => r.SftScore)))),
         ];
     }
