@@ -16,7 +16,7 @@ internal static class SweepOutputs
         {
             var (result, problem) = SummaryReader.Read(job);
             if (result is not null) results.Add(result);
-            else missing.Add(new MissingResult(job.Algo, job.N, job.Seed, failures.TryGetValue(job, out var failure) ? failure : problem ?? "no result", job.Options));
+            else missing.Add(new MissingResult(job.Algo, job.N, job.Seed, failures.TryGetValue(job, out var failure) ? failure : problem ?? "no result", job.Variant));
         }
         // Rows by algorithm (as given), then the varied options (as given), then N, then seed: the order a reader scans the grid in.
         var variants = SweepVariant.Combinations(settings.Vary).ToList();
@@ -26,6 +26,9 @@ internal static class SweepOutputs
         var cells = SweepStatistics.Cells(results, settings.Algos);
         SweepPlots.Write(SweepPlots.ScoreVsN(cells, settings.Env), settings.Out, SweepPlots.ScoreVsNName);
         SweepPlots.Write(SweepPlots.ScoreVsKl(results, settings.Env), settings.Out, SweepPlots.ScoreVsKlName);
+        // One frontier per algorithm (and variant): the pooled figure mixes them.
+        foreach (string series in SweepPlots.SeriesWithKl(results))
+            SweepPlots.Write(SweepPlots.ScoreVsKl([.. results.Where(r => r.Series == series)], settings.Env, series), settings.Out, SweepPlots.ScoreVsKlNameOf(series));
         var context = new ReportContext(settings.Algos, settings.Env, settings.Ns, settings.Seeds, settings.Steps) { Vary = settings.Vary, TrainArgs = settings.TrainArgs };
         File.WriteAllText(Path.Combine(settings.Out, SweepReport.FileName), SweepReport.Format(context, results, missing));
         return (results, missing);

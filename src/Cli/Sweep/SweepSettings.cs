@@ -57,6 +57,7 @@ internal sealed record SweepSettings
     [
         .. Enumerable.Range(0, Seeds).Select(i => SeedBase + (ulong)i).SelectMany(seed =>
             Algos.SelectMany(algo => SweepVariant.Combinations(Vary).SelectMany(variant => Ns.Select(n =>
-                new SweepJob(algo, n, seed, Path.Combine(RunsDir, SweepJob.NameOf(algo, n, seed, variant)), variant))))),
+                new SweepJob(algo, n, seed, Path.Combine(RunsDir, SweepJob.NameOf(algo, n, seed, variant)),
+                    variant.Settings.Count == 0 ? null : variant))))),
     ];
 }

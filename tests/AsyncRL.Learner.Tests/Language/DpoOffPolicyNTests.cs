@@ -14,7 +14,8 @@ namespace AsyncRL.Learner.Tests.Language;
 /// <summary>
 /// Issue 18, step 1: <c>--n N</c> for online DPO is the paper's schedule: N mini-batches generated with one version,
 /// N updates on them (one mini-batch each, the j-th j versions stale), then a new version; β and the learning rate
-/// stay as configured throughout (the language learner uses a constant rate; there is no schedule to follow N).
+/// stay as configured throughout: the rate is constant, or with <c>--lr-schedule linear</c> falls by η₀/T per update
+/// whatever N is (the schedule counts updates, not versions, as the paper's trainers do).
 /// </summary>
 public sealed class DpoOffPolicyNTests
 {
@@ -32,12 +33,15 @@ public sealed class DpoOffPolicyNTests
         },
     };
 
-    [Fact]
-    public async Task Update_DpoUnderNFour_TakesFourOneMiniBatchUpdatesPerVersion_WithConfiguredBetaAndConstantLearningRate()
+    [Theory]
+    [InlineData(LearningRateSchedule.Constant)]
+    [InlineData(LearningRateSchedule.Linear)]
+    public async Task Update_DpoUnderNFour_TakesFourOneMiniBatchUpdatesPerVersion_WithConfiguredBetaAndLearningRateSchedule(LearningRateSchedule schedule)
     {
-        // Arrange
+        // Arrange: a run planned as two rounds of N updates
         RecordingAlgorithm? recorder = null;
-        await using var learner = await LearnerHarness.StartAsync(o => o with { Algorithm = "dpo", Env = "arith", Language = Tiny, OffPolicyN = N },
+        var language = Tiny with { Schedule = schedule, TotalUpdates = 2 * N };
+        await using var learner = await LearnerHarness.StartAsync(o => o with { Algorithm = "dpo", Env = "arith", Language = language, OffPolicyN = N },
             algorithm: o => recorder = new RecordingAlgorithm((LanguageLearnerAlgorithm)LearnerAlgorithms.Create(o)));
         var registered = await learner.RegisterAsync();
         var task = new ArithTask(registered.Run.Seed);
@@ -74,14 +78,18 @@ public sealed class DpoOffPolicyNTests
         Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], updates.Select(u => u.LearnerVersion));
         Assert.Equal([0.0, 1, 2, 3, 0, 1, 2, 3], updates.Select(u => u.StalenessMean));
         Assert.Equal([0L, 0, 0, 0, N, N, N, N], updates.Select(u => u.BatchVersion));
-        // … with β and the learning rate as configured, the same for every update whatever N is
+        // … with β as configured, and η the same for every update or falling by η₀/T per update, whatever N is
         Assert.All(updates, u => Assert.Equal(0.1f, u.Beta));
-        Assert.All(updates, u => Assert.Equal(Tiny.LearningRate, u.LearningRate));
         Assert.Equal(1e-4f, Tiny.LearningRate);
+        float[] expected = schedule == LearningRateSchedule.Constant
+            ? [.. Enumerable.Repeat(1e-4f, 2 * N)]
+            : [.. Enumerable.Range(0, 2 * N).Select(u => (float)(1e-4 * (2 * N - u) / (2 * N)))];
+        Assert.Equal(expected, updates.Select(u => u.LearningRate), (a, b) => Math.Abs(a - b) <= 1e-9f);
         Assert.Equal(2 * N, recorder.Inner.Learner.Updates);
         var lines = File.ReadAllLines(Path.Combine(learner.OutDir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal([0.0, 1, 2, 3, 0, 1, 2, 3], lines.Select(l => l.GetProperty("staleness_mean").GetDouble()));
         Assert.All(lines, l => Assert.Equal(Completions, l.GetProperty("rows").GetInt32()));
+        Assert.Equal(expected, lines.Select(l => (float)l.GetProperty("learning_rate").GetDouble()), (a, b) => Math.Abs(a - b) <= 1e-9f);
         using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(learner.OutDir, "config.json")));
         Assert.Equal(N, config.RootElement.GetProperty("n").GetInt32());
         Assert.Equal(N, config.RootElement.GetProperty("publish_every").GetInt32());

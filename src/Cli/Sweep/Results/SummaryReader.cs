@@ -41,7 +41,7 @@ internal static class SummaryReader
             if (String(root, "algo") is { } algo && !algo.Equals(job.Algo, StringComparison.OrdinalIgnoreCase))
                 return (null, $"summary.json is of {algo}, not {job.Algo}: another run used this directory");
             return (new RunResult(job.Algo, job.N, job.Seed, Number(root, "sft_score"), Number(root, "final_score"),
-                Number(root, "kl_to_reference"), Number(root, "env_steps") is { } steps ? (long)steps : null, Number(root, "wall_s"), job.Options), null);
+                Number(root, "kl_to_reference"), Number(root, "env_steps") is { } steps ? (long)steps : null, Number(root, "wall_s"), job.Variant), null);
         }
         catch (JsonException e)
         {

@@ -34,8 +34,16 @@ internal static class SweepPlots
         };
     }
 
-    /// <summary>Final score against KL to the reference: every run small, each N's mean large and ringed.</summary>
-    public static Chart ScoreVsKl(IReadOnlyList<RunResult> results, string env)
+    /// <summary>The file name of one series' score-against-KL figure: <c>score_vs_kl_dpo</c>.</summary>
+    public static string ScoreVsKlNameOf(string series) =>
+        ScoreVsKlName + "_" + string.Concat(series.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' ? ch : '_'));
+
+    /// <summary>The series (algorithms, with their varied options) that have runs with a KL, in the order of the results.</summary>
+    public static IReadOnlyList<string> SeriesWithKl(IReadOnlyList<RunResult> results) =>
+        [.. results.Where(r => r.KlToReference is not null && r.FinalScore is not null).Select(r => r.Series).Distinct()];
+
+    /// <summary>Final score against KL to the reference: every run small, each N's mean large and ringed; <paramref name="seriesName"/> names what the runs are when they are one series.</summary>
+    public static Chart ScoreVsKl(IReadOnlyList<RunResult> results, string env, string? seriesName = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var withKl = results.Where(r => r.KlToReference is not null && r.FinalScore is not null).ToList();
@@ -54,7 +62,7 @@ internal static class SweepPlots
                 Connect = false, Marker = marker, MarkerSize = 15, Outlined = true,
             });
         }
-        return new Chart($"Final score against KL to the reference ({env})", new ChartAxis("KL to reference"), new ChartAxis("final score"), series)
+        return new Chart($"Final score against KL to the reference ({env}{(seriesName is null ? "" : ", " + seriesName)})", new ChartAxis("KL to reference"), new ChartAxis("final score"), series)
         {
             Subtitle = "small: one run; large: mean per N",
             EmptyNote = "no run reported kl_to_reference",

@@ -51,6 +51,16 @@ internal static class SweepReport
         foreach (string statement in Statements(cells, trends)) md.Append("- ").Append(statement).Append('\n');
         md.Append('\n');
 
+        if (PaperFindings.Apply(results))
+        {
+            md.Append("## The paper's findings\n\n");
+            md.Append("Noukhovitch et al., \"Asynchronous RLHF\" (ICLR 2025), on TL;DR summarisation; whether this grid shows each, by the rule given.\n\n");
+            md.Append("| | finding | this grid | evidence |\n|---|---|---|---|\n");
+            foreach (var f in PaperFindings.Check(results, cells, trends))
+                md.Append(C, $"| {f.Id} | {f.Claim} | {f.Reproduced switch { true => "reproduced", false => "not reproduced", null => "cannot say" }} | {f.Evidence} |\n");
+            md.Append('\n');
+        }
+
         if (missing.Count > 0)
         {
             md.Append("## Runs without results\n\n");
@@ -61,7 +71,14 @@ internal static class SweepReport
         md.Append("## Figures\n\n");
         md.Append(C, $"![Final score against N]({SweepPlots.ScoreVsNName}.png)\n\n([SVG]({SweepPlots.ScoreVsNName}.svg))\n\n");
         md.Append(C, $"![Final score against KL to the reference]({SweepPlots.ScoreVsKlName}.png)\n\n([SVG]({SweepPlots.ScoreVsKlName}.svg))\n\n");
-        md.Append("Per-run values: [results.csv](results.csv); each run's directory is `runs/<algo>-n<N>-s<seed>/`.\n");
+        var frontiers = SweepPlots.SeriesWithKl(results);
+        if (frontiers.Count > 1)
+        {
+            md.Append("Each algorithm's own frontier: ");
+            md.Append(string.Join(", ", frontiers.Select(s => $"[{s}]({SweepPlots.ScoreVsKlNameOf(s)}.png)")));
+            md.Append(".\n\n");
+        }
+        md.Append(C, $"Per-run values: [results.csv](results.csv); each run's directory is `runs/<algo>{(context.Vary.Count > 0 ? "-<varied options>" : "")}-n<N>-s<seed>/`.\n");
         return md.ToString();
     }
 
