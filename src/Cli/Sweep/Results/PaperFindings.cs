@@ -50,13 +50,14 @@ internal static class PaperFindings
     internal static Finding StillLearns(IReadOnlyList<GridCell> cells)
     {
         var dpo = cells.Where(c => c.Algo == Dpo && c.Score is not null).OrderBy(c => c.N).ToList();
-        string claim = $"Online DPO still learns at the largest N ({(dpo.Count > 0 ? dpo[^1].N : 64)}; the paper's 64)";
+        int largest = dpo.Count > 0 ? dpo[^1].N : 64;
+        string claim = largest == 64 ? "Online DPO still learns at N = 64" : $"Online DPO still learns at the largest N ({largest}; the paper's is 64)";
         double? sft = Spread.Of(cells.Select(c => c.Sft?.Mean))?.Mean;
         if (dpo.Count < 2 || sft is null) return new Finding("(b)", claim, null, "needs dpo at two values of N and an SFT score");
         double first = dpo[0].Score!.Mean - sft.Value, last = dpo[^1].Score!.Mean - sft.Value;
         string evidence = string.Create(C,
             $"gain over SFT ({Num(sft.Value)}): {Signed(first)} at N = {dpo[0].N}, {Signed(last)} at N = {dpo[^1].N}") +
-            (first > 0 ? string.Create(C, $" ({last / first * 100:F0} % of it)") : "") + "; rule: at least half the smallest-N gain kept";
+            (first > 0 ? string.Create(C, $" ({Math.Round(last / first * 100):F0} % of it)") : "") + "; rule: at least half the smallest-N gain kept";
         return new Finding("(b)", claim, first > 0 ? last >= 0.5 * first : null, evidence);
     }
 
