@@ -10,7 +10,8 @@ using Tensor = TorchSharp.torch.Tensor;
 
 /// <summary>
 /// Adam on torch tensors, the same update as our engine's <see cref="Optim.Adam"/> (and PyTorch's):
-/// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε). Its state dict has the
+/// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε); with a weight decay λ it is
+/// AdamW (θ ← θ(1 − lr·λ) first, on parameters that have a gradient, as <see cref="Optim.AdamW"/>). Its state dict has the
 /// managed optimizer's names (<c>step</c>, <c>lr</c>, <c>exp_avg.i</c>, <c>exp_avg_sq.i</c>), so a checkpoint of
 /// either engine resumes in the other.
 /// </summary>
@@ -21,8 +22,11 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
     private readonly Tensor?[] _v;
 
     /// <summary>Creates the optimizer.</summary>
-    public TorchAdam(IReadOnlyList<Parameter> parameters, float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f)
+    public TorchAdam(IReadOnlyList<Parameter> parameters, float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f,
+        float weightDecay = 0f)
     {
+        if (!(weightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"weightDecay must be ≥ 0, got {weightDecay}.");
+        WeightDecay = weightDecay;
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count == 0) throw new ArgumentException("TorchAdam: no parameters given.", nameof(parameters));
         _parameters = parameters;
@@ -46,6 +50,9 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
 
     /// <summary>ε, added to √v̂.</summary>
     public float Eps { get; }
+
+    /// <summary>Decoupled weight decay λ (0: plain Adam).</summary>
+    public float WeightDecay { get; }
 
     /// <summary>Steps taken.</summary>
     public long StepCount { get; private set; }
@@ -76,6 +83,7 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
             if (g is null) continue;
             var m = _m[i] ??= zeros_like(p).DetachFromDisposeScope(); // state outlives any caller's scope
             var v = _v[i] ??= zeros_like(p).DetachFromDisposeScope();
+            if (WeightDecay > 0) p.mul_(1 - LearningRate * WeightDecay);
             m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
             v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
             using var denom = v.sqrt().div_(sqrtBc2).add_(_eps);

@@ -13,9 +13,9 @@ using Linear = TorchSharp.Modules.Linear;
 
 /// <summary>
 /// <see cref="Nn.TinyGpt"/> on libtorch with the same parameter names (<c>tok_emb</c>, <c>blocks.i.attn.qkv</c>, …,
-/// <c>lm_head</c>), so it pairs with a host TinyGpt through <see cref="TorchNetwork"/>: pre-LN blocks, causal
-/// attention over q, k, v split from one projection, GELU (tanh form), an untied LM head. Not yet wired into the
-/// language algorithms; the engines benchmark measures it against ours.
+/// <c>lm_head</c>, <c>scalar_head</c>), so it pairs with a host TinyGpt through <see cref="TorchNetwork"/>: pre-LN
+/// blocks, causal attention over q, k, v split from one projection, GELU (tanh form), an untied LM head and, with
+/// <see cref="TinyGptConfig.ScalarHead"/>, a per-position scalar head (PPO's value model, the reward model).
 /// </summary>
 public sealed class TorchTinyGpt : nn.Module<Tensor, Tensor>
 {
@@ -24,30 +24,41 @@ public sealed class TorchTinyGpt : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Block> blocks;
     private readonly LayerNorm ln_f;
     private readonly Linear lm_head;
+    private readonly Linear? scalar_head;
     private readonly TinyGptConfig _config;
 
     /// <summary>Builds the layers for <paramref name="config"/> (weights come from the host twin).</summary>
     public TorchTinyGpt(TinyGptConfig config) : base(nameof(TorchTinyGpt))
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.ScalarHead) throw new NotSupportedException("TorchTinyGpt: the scalar head is not mapped yet.");
         _config = config;
         tok_emb = nn.Embedding(config.VocabSize, config.Dim);
         pos_emb = nn.Embedding(config.ContextLength, config.Dim);
         blocks = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(_ => new Block(config.Dim, config.Heads, config.MlpRatio))]);
         ln_f = nn.LayerNorm(config.Dim, eps: 1e-5);
         lm_head = nn.Linear(config.Dim, config.VocabSize, hasBias: false);
+        if (config.ScalarHead) scalar_head = nn.Linear(config.Dim, 1);
         RegisterComponents();
     }
 
     /// <summary>Logits [B, T, V] for token ids [B, T] (int64).</summary>
     public override Tensor forward(Tensor tokens) => Forward(tokens, null);
 
+    /// <summary>Logits [B, T, V] and, with a scalar head, per-position scalars [B, T] for token ids [B, T] (int64).</summary>
+    public (Tensor Logits, Tensor? Scalars) ForwardWithScalar(Tensor tokens)
+    {
+        var h = Hidden(tokens, null);
+        return (lm_head.forward(h), scalar_head?.forward(h).squeeze(-1));
+    }
+
     /// <summary>
     /// Logits for <paramref name="tokens"/> [B, Tn] after the positions already in <paramref name="cache"/> (null: none),
     /// appending their keys and values to it.
     /// </summary>
-    public Tensor Forward(Tensor tokens, TorchKvCache? cache)
+    public Tensor Forward(Tensor tokens, TorchKvCache? cache) => lm_head.forward(Hidden(tokens, cache));
+
+    /// <summary>The final layer norm's output [B, T, d], what both heads read.</summary>
+    private Tensor Hidden(Tensor tokens, TorchKvCache? cache)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         long start = cache?.Length ?? 0, t = tokens.shape[1];
@@ -55,7 +66,7 @@ public sealed class TorchTinyGpt : nn.Module<Tensor, Tensor>
         var x = tok_emb.forward(tokens) + pos_emb.forward(positions);
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, cache, i);
         if (cache is not null) cache.Length += (int)t;
-        return lm_head.forward(ln_f.forward(x));
+        return ln_f.forward(x);
     }
 
     /// <summary>A cache for generation with this model.</summary>

@@ -34,6 +34,24 @@ public sealed class LanguageTrainTests
     }
 
     [Fact]
+    public async Task Train_TorchBackendDpo_Arith_RunsOnLibtorch_AndWritesTheSummary()
+    {
+        using var run = RunDirectory.CreateTemp("dpo-torch");
+        using var cli = CliProcess.Start(null, "train", "--backend", "torch", "--algo", "dpo", "--env", "arith", "--out", run.Path, "--seed", "1",
+            "--steps", "640", "--score-every", "5");
+        Assert.True(await cli.WaitForExitAsync(TimeSpan.FromMinutes(4)) == 0, cli.Output);
+
+        var summary = run.Summary();
+        Assert.Equal("dpo", summary.GetProperty("algo").GetString());
+        Assert.True(summary.GetProperty("updates").GetInt64() >= 9, summary.ToString()); // 10 mini-batches; the last may still be in flight at the budget
+        Assert.True(summary.GetProperty("sft_score").GetDouble() > 0, summary.ToString());
+        Assert.True(double.IsFinite(summary.GetProperty("final_score").GetDouble()), summary.ToString());
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Path, "config.json")));
+        Assert.Contains("torch", config.RootElement.ToString(), StringComparison.Ordinal);
+        Assert.Contains(run.Metrics(), m => m.TryGetProperty("skipped_steps", out var s) && s.GetDouble() == 0);
+    }
+
+    [Fact]
     public async Task LearnerAndActorProcesses_RlooOnGoldRm_Sync_TrainWithoutStaleness()
     {
         using var run = RunDirectory.CreateTemp("rloo-processes");

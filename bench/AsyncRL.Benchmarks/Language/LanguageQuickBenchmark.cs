@@ -52,7 +52,7 @@ public sealed class LanguageQuickBenchmark : IQuickBenchmark
                  })
         {
             var reference = new TinyGpt(policy.Config, new Generator(3));
-            var learner = new LanguageLearner(new TinyGpt(policy.Config, new Generator(1)), reference, new AlternatingRewarder(), objective(reference),
+            using var learner = new LanguageLearner(new TinyGpt(policy.Config, new Generator(1)), reference, new AlternatingRewarder(), objective(reference),
                 new LanguageLearnerSettings());
             var rowsBatch = batch with { K = k };
             var (step, _) = QuickTimer.Measure(() => learner.Update(rowsBatch, 0), budgetSeconds: 3, rounds: 5);

@@ -46,6 +46,11 @@ public sealed class EnginesQuickBenchmark : IQuickBenchmark
             // a rate: higher is better, so the last column is ours / torch's
             output.WriteLine($"| TinyGpt d={dim} generation, batch 64, KV cache (tokens/s) | {managedRate:N0} | {torchRate:N0} | {managedRate / torchRate:F2}× |");
         }
+        foreach (var algorithm in new[] { "dpo", "ppo-lm" })
+        {
+            var (managedUpdate, torchUpdate) = LanguageEngineRows.Update(algorithm);
+            Row(output, $"{algorithm} learner update, 64 arith completions, d=64 (ms)", 1e3, managedUpdate, torchUpdate);
+        }
     }
 
     private static double MaddpgUpdate(ModelEngine engine)

@@ -1,4 +1,5 @@
 using AsyncRL.Algorithms.Language;
+using AsyncRL.Models.Nn;
 
 namespace AsyncRL.Algorithms.Dpo;
 
@@ -26,7 +27,7 @@ public sealed class DpoObjective(float beta) : ILanguageObjective
     public int MinimumK => 2;
 
     /// <inheritdoc/>
-    public IEnumerable<KeyValuePair<string, Tensor>> ExtraParameters => [];
+    public TinyGpt? ValueModel => null;
 
     /// <summary>Chosen rows of the pairs that count, then their rejected rows.</summary>
     public int[] SelectRows(LanguageBatch batch, float[] rewards)
@@ -60,14 +61,21 @@ public sealed class DpoObjective(float beta) : ILanguageObjective
     }
 
     /// <inheritdoc/>
-    public (Tensor Loss, IReadOnlyDictionary<string, double> Metrics) Loss(ObjectiveInputs inputs)
+    public ObjectiveGradient Loss(ObjectiveInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        int pairs = inputs.Batch.Rows / 2;
-        var sequence = inputs.PolicyLogProbs.Sum(-1);
-        var reference = SequenceLogProbs.Sum(inputs.ReferenceLogProbs, inputs.Batch.Rows);
-        var (loss, margins) = DpoLoss.Compute(sequence.Slice(0, 0, pairs), sequence.Slice(0, pairs, pairs),
-            reference[..pairs], reference[pairs..], Beta);
+        int rows = inputs.Batch.Rows, pairs = rows / 2, tc = inputs.Batch.CompletionLength;
+        var sequence = SequenceLogProbs.Sum(inputs.PolicyLogProbs, rows);
+        var reference = SequenceLogProbs.Sum(inputs.ReferenceLogProbs, rows);
+        var dpo = DpoLoss.Compute(sequence.AsSpan(0, pairs), sequence.AsSpan(pairs, pairs), reference.AsSpan(0, pairs), reference.AsSpan(pairs), Beta);
+        // log π(y) = Σ_t log π(y_t | …): each token of a completion gets its sequence's gradient.
+        var gradient = new float[rows * tc];
+        for (int r = 0; r < rows; r++)
+        {
+            float g = r < pairs ? dpo.ChosenGradient[r] : dpo.RejectedGradient[r - pairs];
+            for (int t = 0; t < tc; t++) gradient[r * tc + t] = g * inputs.Mask[r * tc + t];
+        }
+        var margins = dpo.Margins;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["dpo_margin_mean"] = margins.Average(),
@@ -77,6 +85,6 @@ public sealed class DpoObjective(float beta) : ILanguageObjective
             ["reward_chosen_mean"] = inputs.Rewards[..pairs].Average(),
             ["reward_rejected_mean"] = inputs.Rewards[pairs..].Average(),
         };
-        return (loss, metrics);
+        return new ObjectiveGradient(dpo.Loss, gradient, null, metrics);
     }
 }

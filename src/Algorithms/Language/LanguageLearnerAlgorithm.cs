@@ -47,7 +47,7 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
         var root = new Generator(seed ^ 0x1EA7_0000_0000_0004UL);
         var objective = LanguageObjectives.Create(algorithm, options, prepared, root.Fork());
         _learner = new LanguageLearner(prepared.CopyOfSft(), prepared.CopyOfSft(), prepared.Rewarder, objective,
-            new LanguageLearnerSettings(options.LearningRate, options.Temperature));
+            new LanguageLearnerSettings(options.LearningRate, options.Temperature), options.Engine);
         _rng = root.Fork();
         _time = time ?? TimeProvider.System;
         Schema = LanguageWire.Schema(prepared.Task.PromptLength, prepared.Task.CompletionLength);
@@ -101,7 +101,7 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
         var batch = _pending ?? throw new InvalidOperationException($"{Name} update needs a mini-batch; none is stored.");
         _pending = null;
         float eta = LearningRates.Eta(_options.Schedule, _options.LearningRate, _learner.Updates, _options.TotalUpdates ?? 0);
-        _learner.Optimizer.LearningRate = eta;
+        _learner.Engine.LearningRate = eta;
         long start = _time.GetTimestamp();
         var update = _learner.Update(((LanguageSamples)batch.Samples).Batch, learnerVersion);
         double seconds = _time.GetElapsedTime(start).TotalSeconds;
@@ -130,8 +130,8 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
     public LearnerAlgorithmState SaveState()
     {
         var model = new Dictionary<string, Tensor>(_learner.Policy.StateDict(), StringComparer.Ordinal);
-        foreach (var (name, tensor) in _learner.Objective.ExtraParameters) model[name] = tensor;
-        return new LearnerAlgorithmState(model, _learner.Optimizer.StateDict(), new Dictionary<string, string>(StringComparer.Ordinal)
+        foreach (var (name, tensor) in ValueParameters()) model[name] = tensor;
+        return new LearnerAlgorithmState(model, _learner.Engine.OptimizerState(), new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [UpdatesKey] = _learner.Updates.ToString(CultureInfo.InvariantCulture),
             [RngKey] = string.Join(',', _rng.GetState().Select(w => w.ToString(CultureInfo.InvariantCulture))),
@@ -145,16 +145,20 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
         if (!state.Metadata.TryGetValue(UpdatesKey, out var updates) || !state.Metadata.TryGetValue(RngKey, out var rng))
             throw new ArgumentException($"{Name} state lacks '{UpdatesKey}' or '{RngKey}'.", nameof(state));
         _learner.Policy.LoadStateDict(PolicyPart(state.Model));
-        var extra = _learner.Objective.ExtraParameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        foreach (var (name, target) in extra)
+        foreach (var (name, target) in ValueParameters())
         {
             if (!state.Model.TryGetValue(name, out var saved)) throw new ArgumentException($"{Name} state lacks '{name}'.", nameof(state));
             target.CopyFrom(saved);
         }
-        if (state.Optimizer is not null) _learner.Optimizer.LoadStateDict(state.Optimizer);
+        _learner.Engine.PullFromHost();
+        if (state.Optimizer is not null) _learner.Engine.LoadOptimizerState(state.Optimizer);
         _learner.RestoreUpdateCount(long.Parse(updates, CultureInfo.InvariantCulture));
         _rng.SetState([.. rng.Split(',').Select(w => ulong.Parse(w, CultureInfo.InvariantCulture))]);
     }
+
+    /// <summary>PPO's value model's parameters under <c>value.</c> (none for dpo and rloo).</summary>
+    private IEnumerable<KeyValuePair<string, Tensor>> ValueParameters() =>
+        _learner.Objective.ValueModel?.NamedParameters().Select(p => KeyValuePair.Create(ExtraPrefix + p.Key, p.Value)) ?? [];
 
     /// <summary>The policy's tensors of a saved model (a checkpoint also holds PPO's value model, under <c>value.</c>).</summary>
     public static IReadOnlyDictionary<string, Tensor> PolicyPart(IReadOnlyDictionary<string, Tensor> model)
@@ -167,7 +171,7 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(algorithm);
-        return LanguagePreparation.Prepare(env, envArgs, seed, options.Preparation, options.SftCache);
+        return LanguagePreparation.Prepare(env, envArgs, seed, options.Preparation, options.SftCache, options.Engine);
     }
 
     /// <summary>A decoded mini-batch.</summary>

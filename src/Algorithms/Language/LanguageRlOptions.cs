@@ -47,6 +47,9 @@ public sealed record LanguageRlOptions
     /// <summary>Where prepared SFT / reward models are cached and reused (null: none).</summary>
     public string? SftCache { get; init; }
 
+    /// <summary>The engine the learner's models train on (policy, value model, SFT, proxy reward model).</summary>
+    public AsyncRL.Models.Engine.ModelEngine Engine { get; init; } = AsyncRL.Models.Engine.ModelEngine.Managed;
+
     /// <summary>K for <paramref name="algorithm"/>.</summary>
     public int KFor(string algorithm) => K ?? (algorithm == PpoLmObjective.AlgorithmName ? 1 : 2);
 

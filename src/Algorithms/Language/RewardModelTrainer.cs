@@ -1,6 +1,6 @@
 using AsyncRL.Environments.Language;
+using AsyncRL.Models.Engine;
 using AsyncRL.Models.Nn;
-using AsyncRL.Models.Optim;
 
 namespace AsyncRL.Algorithms.Language;
 
@@ -18,9 +18,12 @@ public sealed record RewardModelFit(RewardModel Model, double TrainAccuracy, dou
 /// </summary>
 public static class RewardModelTrainer
 {
-    /// <summary>Samples and labels pairs, trains, measures accuracy, and normalises on samples at <paramref name="policyTemperature"/>.</summary>
+    /// <summary>
+    /// Samples and labels pairs, trains on <paramref name="engine"/> (null: ours), measures accuracy, and normalises on samples at
+    /// <paramref name="policyTemperature"/> (sampling and measuring on the host model).
+    /// </summary>
     public static RewardModelFit Train(TinyGpt sft, ILanguageTask task, Func<int[], int[], double> judge, RewardModelOptions options,
-        float policyTemperature, Generator rng)
+        float policyTemperature, Generator rng, ModelEngine? engine = null)
     {
         ArgumentNullException.ThrowIfNull(sft);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,7 +32,7 @@ public static class RewardModelTrainer
         var validation = PreferencePairs.Sample(sft, task, judge, options.ValidationPairs, options.SampleTemperature, rng);
         var model = new TinyGpt(sft.Config with { ScalarHead = true }, rng.Fork());
         model.LoadStateDict(sft.StateDict(), strict: false);
-        var optimizer = new AdamW(model.Parameters(), options.LearningRate, weightDecay: 0.01f);
+        using var trainer = LanguageEngines.Create(engine ?? ModelEngine.Managed, model, null, new LanguageEngineSettings(options.LearningRate, WeightDecay: 0.01f));
         var order = Enumerable.Range(0, train.Count).ToArray();
         float lastLoss = 0;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -40,18 +43,18 @@ public static class RewardModelTrainer
             for (int start = 0; start < order.Length; start += options.BatchSize)
             {
                 var indices = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
-                using var scope = DisposeScope.Begin();
                 var (prompts, completions, lengths) = train.Stacked(indices);
-                var raw = RewardModel.Raw(model, prompts, train.PromptLength, completions, lengths);
-                var loss = BradleyTerry.Loss(raw.Slice(0, 0, indices.Length), raw.Slice(0, indices.Length, indices.Length));
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
-                sum += loss.Item();
+                using var pass = trainer.Rewards(new SequenceRows(prompts, train.PromptLength, completions, lengths));
+                int n = indices.Length;
+                var raw = pass.Scalars!;
+                var bt = BradleyTerry.Loss(raw.AsSpan(0, n), raw.AsSpan(n, n));
+                trainer.Step(pass, [], [.. bt.ChosenGradient, .. bt.RejectedGradient]);
+                sum += bt.Loss;
                 batches++;
             }
             lastLoss = (float)(sum / batches);
         }
+        trainer.PushToHost();
         var (mean, std) = Normalisation(model, sft, task, policyTemperature, rng);
         var rm = new RewardModel(model, mean, std);
         return new RewardModelFit(rm, Accuracy(model, train), Accuracy(model, validation), lastLoss);

@@ -7,8 +7,8 @@ namespace AsyncRL.Algorithms.PpoLm;
 /// PPO for language models: per-token rewards with a KL penalty to the reference (<see cref="KlPenalisedRewards"/>),
 /// a value model (a TinyGpt with a scalar head, started from the SFT weights; the learner's alone — actors never
 /// need it), GAE over each completion, and the clipped surrogate against the behaviour log-probabilities.
-/// Values for GAE come from the same forward pass the value loss is taken on (detached), as the update is one
-/// gradient step and the actors record no values.
+/// Values for GAE come from the same forward pass the value loss is taken on (as constants in the advantages), as
+/// the update is one gradient step and the actors record no values.
 /// </summary>
 public sealed class PpoLmObjective : ILanguageObjective
 {
@@ -37,35 +37,47 @@ public sealed class PpoLmObjective : ILanguageObjective
     public int MinimumK => 1;
 
     /// <inheritdoc/>
-    public IEnumerable<KeyValuePair<string, Tensor>> ExtraParameters =>
-        ValueModel.NamedParameters().Select(p => KeyValuePair.Create("value." + p.Key, p.Value));
-
     /// <inheritdoc/>
     public int[] SelectRows(LanguageBatch batch, float[] rewards) => [.. Enumerable.Range(0, batch?.Rows ?? 0)];
 
     /// <inheritdoc/>
-    public (Tensor Loss, IReadOnlyDictionary<string, double> Metrics) Loss(ObjectiveInputs inputs)
+    public ObjectiveGradient Loss(ObjectiveInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var b = inputs.Batch;
         var c = b.Completions;
-        var (_, values) = SequenceLogProbs.Forward(ValueModel, b.Prompts, b.PromptLength, c.Tokens, c.Lengths, 1f);
+        var values = inputs.Values ?? throw new ArgumentException("PPO-LM needs the value model's values.", nameof(inputs));
         var rewards = KlPenalisedRewards.Compute(inputs.Rewards, c.LogProbs, inputs.ReferenceLogProbs, c.Lengths, _settings.Beta);
-        var (advantages, returns) = SequenceGae.Compute(rewards, values!.Data, c.Lengths, _settings.Gamma, _settings.Lambda);
-        var (policyLoss, clipFraction) = ClippedSurrogate.Compute(inputs.PolicyLogProbs, c.LogProbs,
-            SequenceGae.Whiten(advantages, inputs.Mask), inputs.Mask, _settings.Clip);
-        var mask = Tensor.FromArray(inputs.Mask, values.Shape);
-        float tokens = Math.Max(1f, inputs.Mask.Sum());
-        var valueLoss = ((values - Tensor.FromArray(returns, values.Shape)).Square() * mask).Sum() * (0.5f / tokens);
+        var (advantages, returns) = SequenceGae.Compute(rewards, values, c.Lengths, _settings.Gamma, _settings.Lambda);
+        var surrogate = ClippedSurrogate.Compute(inputs.PolicyLogProbs, c.LogProbs, SequenceGae.Whiten(advantages, inputs.Mask), inputs.Mask, _settings.Clip);
+        var (valueLoss, valueGradient) = ValueLoss(values, returns, inputs.Mask);
+        for (int i = 0; i < valueGradient.Length; i++) valueGradient[i] *= _settings.ValueCoef;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["policy_loss"] = policyLoss.Item(),
-            ["value_loss"] = valueLoss.Item(),
-            ["clip_fraction"] = clipFraction,
-            ["explained_variance"] = ExplainedVariance(values.Data, returns, inputs.Mask),
+            ["policy_loss"] = surrogate.Loss,
+            ["value_loss"] = valueLoss,
+            ["clip_fraction"] = surrogate.ClipFraction,
+            ["explained_variance"] = ExplainedVariance(values, returns, inputs.Mask),
             ["kl_penalty_mean"] = (rewards.Sum() - inputs.Rewards.Sum()) / b.Rows,
         };
-        return (policyLoss + valueLoss * _settings.ValueCoef, metrics);
+        return new ObjectiveGradient(surrogate.Loss + valueLoss * _settings.ValueCoef, surrogate.Gradient, valueGradient, metrics);
+    }
+
+    /// <summary>L_V = ½ Σ_t m_t (V_t − R_t)² / Σ m, and ∂L_V/∂V_t = m_t (V_t − R_t) / Σ m.</summary>
+    public static (double Loss, float[] Gradient) ValueLoss(ReadOnlySpan<float> values, ReadOnlySpan<float> returns, ReadOnlySpan<float> mask)
+    {
+        double tokens = 0;
+        foreach (var m in mask) tokens += m;
+        tokens = Math.Max(1.0, tokens);
+        var gradient = new float[values.Length];
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double d = (double)values[i] - returns[i];
+            sum += mask[i] * d * d;
+            gradient[i] = (float)(mask[i] * d / tokens);
+        }
+        return (0.5 * sum / tokens, gradient);
     }
 
     /// <summary>1 − Var(R − V)/Var(R) over the masked tokens.</summary>

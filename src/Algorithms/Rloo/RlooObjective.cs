@@ -1,4 +1,5 @@
 using AsyncRL.Algorithms.Language;
+using AsyncRL.Models.Nn;
 
 namespace AsyncRL.Algorithms.Rloo;
 
@@ -24,13 +25,13 @@ public sealed class RlooObjective(float beta, float clip = 0.2f) : ILanguageObje
     public int MinimumK => 2;
 
     /// <inheritdoc/>
-    public IEnumerable<KeyValuePair<string, Tensor>> ExtraParameters => [];
+    public TinyGpt? ValueModel => null;
 
     /// <inheritdoc/>
     public int[] SelectRows(LanguageBatch batch, float[] rewards) => [.. Enumerable.Range(0, batch?.Rows ?? 0)];
 
     /// <inheritdoc/>
-    public (Tensor Loss, IReadOnlyDictionary<string, double> Metrics) Loss(ObjectiveInputs inputs)
+    public ObjectiveGradient Loss(ObjectiveInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var b = inputs.Batch;
@@ -39,13 +40,13 @@ public sealed class RlooObjective(float beta, float clip = 0.2f) : ILanguageObje
         var advantages = RlooAdvantages.Compute(rewards, b.K);
         var perToken = new float[c.Rows * c.Length];
         for (int r = 0; r < c.Rows; r++) perToken.AsSpan(r * c.Length, c.Lengths[r]).Fill(advantages[r]);
-        var (loss, clipFraction) = ClippedSurrogate.Compute(inputs.PolicyLogProbs, c.LogProbs, perToken, inputs.Mask, clip);
+        var surrogate = ClippedSurrogate.Compute(inputs.PolicyLogProbs, c.LogProbs, perToken, inputs.Mask, clip);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["clip_fraction"] = clipFraction,
+            ["clip_fraction"] = surrogate.ClipFraction,
             ["advantage_abs_mean"] = advantages.Average(Math.Abs),
             ["penalised_reward_mean"] = rewards.Average(),
         };
-        return (loss, metrics);
+        return new ObjectiveGradient(surrogate.Loss, surrogate.Gradient, null, metrics);
     }
 }

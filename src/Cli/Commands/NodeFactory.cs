@@ -63,6 +63,7 @@ internal static class NodeFactory
         LearningRate = s.Get(a.LearningRate) ?? new LanguageRlOptions().LearningRate,
         Schedule = LearningRates.Parse(s.Get(a.LearningRateSchedule)),
         TotalUpdates = s.Get(a.CompletionsPerBatch) is > 0 and var perBatch ? Steps(s, a) / perBatch : null,
+        Engine = a.Engine(s),
     };
 
     /// <summary>Completions a language run generates when <c>--steps</c> is not given: 300 updates of 64.</summary>
@@ -147,7 +148,7 @@ internal sealed class LearnerArgs
     public Option<int> MaxStaleness { get; } = CommonOptions.MaxStaleness();
     public Option<bool> NoEarlyStop { get; } = CommonOptions.NoEarlyStop();
     public Option<string?> Token { get; } = CommonOptions.Token();
-    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); ppo, dqn, her and maddpg run on both. Default: managed, the faster here (README)." };
+    public Option<string?> Backend { get; } = new("--backend") { Description = "Engine of the learner's networks: torch (TorchSharp/libtorch) or managed (our own); every algorithm runs on both. Default: managed, the faster here (README)." };
     public Option<string> Device { get; } = new("--device") { Description = "Device of the learner's networks with --backend torch: cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch).", DefaultValueFactory = _ => "cpu" };
     public Option<bool> VTrace { get; } = new("--vtrace") { Description = "V-trace targets (IMPALA) instead of GAE: corrects for the behaviour policy." };
     public Option<string> HerStrategy { get; } = new("--her-strategy") { Description = "HER relabelling: future, final or episode.", DefaultValueFactory = _ => "future" };

@@ -10,7 +10,7 @@ namespace AsyncRL.Cli.Configuration;
 internal static class ModelEngines
 {
     /// <summary>Algorithms whose learner runs on either engine.</summary>
-    public static readonly string[] TorchAlgorithms = ["ppo", "dqn", "her", "maddpg"];
+    public static readonly string[] TorchAlgorithms = ["ppo", "dqn", "her", "maddpg", "dpo", "ppo-lm", "rloo"];
 
     /// <summary>The engine for <paramref name="algo"/>: the given backend, or its default.</summary>
     public static ModelEngine Resolve(string? backend, string device, string algo)

@@ -222,11 +222,11 @@ public sealed class DpoFidelityTests
 
         public int MinimumK => inner.MinimumK;
 
-        public IEnumerable<KeyValuePair<string, Tensor>> ExtraParameters => inner.ExtraParameters;
+        public TinyGpt? ValueModel => inner.ValueModel;
 
         public int[] SelectRows(LanguageBatch batch, float[] rewards) => inner.SelectRows(batch, rewards);
 
-        public (Tensor Loss, IReadOnlyDictionary<string, double> Metrics) Loss(ObjectiveInputs inputs)
+        public ObjectiveGradient Loss(ObjectiveInputs inputs)
         {
             var c = inputs.Batch.Completions;
             Captured.Add(new Inputs(inputs.Batch.Rows, inputs.Batch.Prompts.ToArray(), c.Tokens.ToArray(), c.Lengths.ToArray(),

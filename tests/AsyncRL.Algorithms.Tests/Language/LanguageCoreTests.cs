@@ -55,18 +55,15 @@ public sealed class LanguageCoreTests
     [Fact]
     public void BradleyTerryLoss_HasTheClosedFormValueAndGradient()
     {
-        var chosen = Tensor.FromArray([1.5f, -0.5f, 0.2f], 3).RequiresGrad_();
-        var rejected = Tensor.FromArray([0.5f, 0.5f, 0.2f], 3).RequiresGrad_();
-        var loss = BradleyTerry.Loss(chosen, rejected);
-        loss.Backward();
+        var bt = BradleyTerry.Loss([1.5f, -0.5f, 0.2f], [0.5f, 0.5f, 0.2f]);
         double[] margins = [1.0, -1.0, 0.0];
-        Assert.Equal(margins.Average(BradleyTerry.LossOf), loss.Item(), 5);
-        Assert.Equal((Math.Log(1 + Math.Exp(-1)) + Math.Log(1 + Math.E) + Math.Log(2)) / 3, loss.Item(), 5);
+        Assert.Equal(margins.Average(BradleyTerry.LossOf), bt.Loss, 5);
+        Assert.Equal((Math.Log(1 + Math.Exp(-1)) + Math.Log(1 + Math.E) + Math.Log(2)) / 3, bt.Loss, 5);
         for (int i = 0; i < 3; i++)
         {
             double expected = -1.0 / 3 / (1 + Math.Exp(margins[i])); // ∂/∂r_w of −log σ(m)/n = −σ(−m)/n
-            Assert.Equal(expected, chosen.Grad!.Data[i], 5);
-            Assert.Equal(-expected, rejected.Grad!.Data[i], 5);
+            Assert.Equal(expected, bt.ChosenGradient[i], 5);
+            Assert.Equal(-expected, bt.RejectedGradient[i], 5);
         }
     }
 
@@ -78,15 +75,18 @@ public sealed class LanguageCoreTests
         var rng = new Generator(8);
         var pairs = PreferencePairs.Sample(RandomModel(task, 9), task, (p, c) => GoldRmTask.GoldScore(p, c), 6, 1f, rng);
         var (prompts, completions, lengths) = pairs.Stacked([0, 1, 2, 3, 4, 5]);
-        float Loss()
+        BradleyTerryResult Bt()
         {
             using var scope = DisposeScope.Begin();
-            var raw = RewardModel.Raw(model, prompts, task.PromptLength, completions, lengths);
-            return BradleyTerry.Loss(raw.Slice(0, 0, 6), raw.Slice(0, 6, 6)).Item();
+            var raw = RewardModel.Raw(model, prompts, task.PromptLength, completions, lengths).ToArray();
+            return BradleyTerry.Loss(raw.AsSpan(0, 6), raw.AsSpan(6, 6));
         }
+        float Loss() => (float)Bt().Loss;
+        // The host gradient ∂L/∂r, backpropagated as the engines do (the surrogate Σ g·r).
         model.ZeroGrad();
+        var bt = Bt();
         var rawWithGrad = RewardModel.Raw(model, prompts, task.PromptLength, completions, lengths);
-        BradleyTerry.Loss(rawWithGrad.Slice(0, 0, 6), rawWithGrad.Slice(0, 6, 6)).Backward();
+        (rawWithGrad * Tensor.FromArray([.. bt.ChosenGradient, .. bt.RejectedGradient], 12)).Sum().Backward();
         var named = model.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         foreach (var (name, index) in new[] { ("scalar_head.weight", 3), ("blocks.1.mlp.fc.weight", 17), ("tok_emb.weight", Vocabulary.FirstLetter * 32 + 5) })
         {

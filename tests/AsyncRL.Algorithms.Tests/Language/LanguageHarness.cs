@@ -1,4 +1,5 @@
 using AsyncRL.Algorithms.Language;
+using AsyncRL.Models.Engine;
 
 namespace AsyncRL.Algorithms.Tests.Language;
 
@@ -10,15 +11,16 @@ internal static class LanguageHarness
 {
     public sealed record Result(double SftScore, double Score, double KlToReference, double RewardMeanFirst, double RewardMeanLast, double StalenessMax);
 
-    public static Result Train(PreparedTask prepared, string algorithm, int updates, ulong seed, int n = 1, LanguageRlOptions? options = null)
+    public static Result Train(PreparedTask prepared, string algorithm, int updates, ulong seed, int n = 1, LanguageRlOptions? options = null,
+        ModelEngine? engine = null)
     {
         options ??= new LanguageRlOptions();
         options.Validate(algorithm);
         var policy = prepared.CopyOfSft();
         var actor = prepared.CopyOfSft();
         var objective = LanguageObjectives.Create(algorithm, options, prepared, new Generator(seed));
-        var learner = new LanguageLearner(policy, prepared.CopyOfSft(), prepared.Rewarder, objective,
-            new LanguageLearnerSettings(options.LearningRate, options.Temperature));
+        using var learner = new LanguageLearner(policy, prepared.CopyOfSft(), prepared.Rewarder, objective,
+            new LanguageLearnerSettings(options.LearningRate, options.Temperature), engine);
         var generator = new BatchGenerator(prepared.Task, actor, options.CompletionsPerBatch, options.KFor(algorithm), options.Temperature, new Generator(seed + 1));
         var rewards = new List<double>();
         double stalenessMax = 0;

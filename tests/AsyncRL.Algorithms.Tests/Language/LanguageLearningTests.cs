@@ -1,3 +1,4 @@
+using AsyncRL.Models.Engine;
 using Xunit.Abstractions;
 
 namespace AsyncRL.Algorithms.Tests.Language;
@@ -29,6 +30,16 @@ public sealed class LanguageLearningTests(PreparedTasksFixture fixture, ITestOut
         output.WriteLine($"{algorithm} gold-rm: SFT {r.SftScore:F3} → {r.Score:F3}, KL to SFT {r.KlToReference:F3}, proxy reward {r.RewardMeanFirst:F3} → {r.RewardMeanLast:F3}");
         Assert.True(r.Score >= r.SftScore + 0.08, $"{algorithm}: gold win-rate {r.Score:F3} from SFT's {r.SftScore:F3}");
         Assert.True(r.RewardMeanLast > r.RewardMeanFirst, "the proxy reward rose");
+    }
+
+    [Fact]
+    public void Arith_DpoOnTorch_RaisesGreedyAccuracyFarAboveSft()
+    {
+        // The policy update on libtorch (generation and scoring on the host model, refreshed after every step).
+        var r = LanguageHarness.Train(fixture.Arith, "dpo", updates: 80, seed: 1, engine: ModelEngine.TorchCpu);
+        output.WriteLine($"dpo arith on torch: SFT {r.SftScore:F3} → {r.Score:F3}, KL to SFT {r.KlToReference:F3}, reward {r.RewardMeanFirst:F3} → {r.RewardMeanLast:F3}");
+        Assert.True(r.Score >= r.SftScore + 0.25, $"accuracy {r.Score:F3} from SFT's {r.SftScore:F3}");
+        Assert.True(r.RewardMeanLast > r.RewardMeanFirst, "the training reward rose");
     }
 
     [Fact]

@@ -13,51 +13,83 @@ public sealed class ObjectiveMathTests
     public void DpoLoss_MatchesTheHandComputedGoldenValueAndGradient()
     {
         // Pair 1: h = (−1 − −1.5) − (−2 − −1) = 1.5; pair 2: h = (−3 − −2) − (−1 − −2) = −2; β = 0.5.
-        var chosen = Tensor.FromArray([-1f, -3f], 2).RequiresGrad_();
-        var rejected = Tensor.FromArray([-2f, -1f], 2).RequiresGrad_();
-        var (loss, margins) = DpoLoss.Compute(chosen, rejected, [-1.5f, -2f], [-1f, -2f], beta: 0.5f);
-        loss.Backward();
+        var dpo = DpoLoss.Compute([-1f, -3f], [-2f, -1f], [-1.5f, -2f], [-1f, -2f], beta: 0.5f);
 
-        Assert.Equal([0.75f, -1f], margins);
-        Assert.Equal((0.386870 + 1.313262) / 2, loss.Item(), 5); // (log(1 + e^−0.75) + log(1 + e^1)) / 2
+        Assert.Equal([0.75f, -1f], dpo.Margins);
+        Assert.Equal((0.386870 + 1.313262) / 2, dpo.Loss, 5); // (log(1 + e^−0.75) + log(1 + e^1)) / 2
         // ∂L/∂log π(y_w) = −β·σ(−βh)/n; the rejected side gets the opposite.
-        Assert.Equal(-0.5 * 0.320821 / 2, chosen.Grad!.Data[0], 5);
-        Assert.Equal(-0.5 * 0.731059 / 2, chosen.Grad.Data[1], 5);
-        Assert.Equal(0.5 * 0.320821 / 2, rejected.Grad!.Data[0], 5);
-        Assert.Equal(0.5 * 0.731059 / 2, rejected.Grad.Data[1], 5);
+        Assert.Equal(-0.5 * 0.320821 / 2, dpo.ChosenGradient[0], 5);
+        Assert.Equal(-0.5 * 0.731059 / 2, dpo.ChosenGradient[1], 5);
+        Assert.Equal(0.5 * 0.320821 / 2, dpo.RejectedGradient[0], 5);
+        Assert.Equal(0.5 * 0.731059 / 2, dpo.RejectedGradient[1], 5);
     }
 
     [Fact]
     public void DpoLoss_ZeroWeightPairs_DoNotCount()
     {
-        var chosen = Tensor.FromArray([-1f, -3f], 2).RequiresGrad_();
-        var rejected = Tensor.FromArray([-2f, -1f], 2);
-        var (loss, _) = DpoLoss.Compute(chosen, rejected, [-1.5f, -2f], [-1f, -2f], 0.5f, weights: [1f, 0f]);
-        loss.Backward();
-        Assert.Equal(0.386870, loss.Item(), 5);
-        Assert.Equal(0f, chosen.Grad!.Data[1]);
+        var dpo = DpoLoss.Compute([-1f, -3f], [-2f, -1f], [-1.5f, -2f], [-1f, -2f], 0.5f, weights: [1f, 0f]);
+        Assert.Equal(0.386870, dpo.Loss, 5);
+        Assert.Equal(0f, dpo.ChosenGradient[1]);
     }
 
     [Fact]
-    public void DpoLoss_GradientThroughThePolicy_MatchesFiniteDifferences()
+    public void HostGradients_OfEveryObjective_MatchFiniteDifferencesOfTheHostLoss()
     {
+        var rng = new Generator(9);
+        float[] Random(int n, float lo, float hi) => [.. Enumerable.Range(0, n).Select(_ => rng.NextUniform(lo, hi))];
+        float[] mask = [1, 1, 1, 0, 1, 1, 0, 0];
+        var behaviour = Random(8, -2f, -0.1f);
+        var advantages = Random(8, -1f, 1f);
+        var reference = Random(4, -6f, -1f);
+        var returns = Random(8, -1f, 1f);
+        // Log-probabilities near μ (ratios inside the clip, where the surrogate is smooth) and sequence sums for DPO.
+        var near = behaviour.Select((b, i) => b + 0.05f * (i % 3 - 1)).ToArray();
+        CheckGradient(near, x => ClippedSurrogate.Compute(x, behaviour, advantages, mask, 0.2f).Loss, ClippedSurrogate.Compute(near, behaviour, advantages, mask, 0.2f).Gradient);
+        CheckGradient(returns.Select(r => r + 0.3f).ToArray(), x => PpoLmObjective.ValueLoss(x, returns, mask).Loss, PpoLmObjective.ValueLoss(returns.Select(r => r + 0.3f).ToArray(), returns, mask).Gradient);
+        CheckGradient(behaviour, x => SftTrainer.CrossEntropy(x, mask).Loss, SftTrainer.CrossEntropy(behaviour, mask).Gradient);
+        var sequences = Random(4, -6f, -1f);
+        CheckGradient(sequences, x => DpoLoss.Compute(x.AsSpan(0, 2), x.AsSpan(2), reference.AsSpan(0, 2), reference.AsSpan(2), 0.3f).Loss,
+            [.. DpoLoss.Compute(sequences.AsSpan(0, 2), sequences.AsSpan(2), reference.AsSpan(0, 2), reference.AsSpan(2), 0.3f) is var d ? d.ChosenGradient.Concat(d.RejectedGradient) : []]);
+        CheckGradient(sequences, x => BradleyTerry.Loss(x.AsSpan(0, 2), x.AsSpan(2)).Loss,
+            [.. BradleyTerry.Loss(sequences.AsSpan(0, 2), sequences.AsSpan(2)) is var b ? b.ChosenGradient.Concat(b.RejectedGradient) : []]);
+    }
+
+    private static void CheckGradient(float[] at, Func<float[], double> loss, float[] analytic)
+    {
+        const float H = 1e-3f;
+        for (int i = 0; i < at.Length; i++)
+        {
+            var up = at.ToArray();
+            var down = at.ToArray();
+            up[i] += H;
+            down[i] -= H;
+            double numeric = (loss(up) - loss(down)) / ((double)up[i] - down[i]);
+            Assert.True(Math.Abs(analytic[i] - numeric) <= 1e-4 + 1e-3 * Math.Abs(numeric), $"[{i}]: analytic {analytic[i]}, numeric {numeric}");
+        }
+    }
+
+    [Fact]
+    public void DpoObjective_GradientThroughThePolicy_MatchesFiniteDifferences()
+    {
+        // The host gradient ∂L/∂log π, backpropagated as the engines do (the surrogate Σ g·log π), against finite
+        // differences of the host loss through the network.
         var task = new ArithTask(1);
         var policy = new TinyGpt(new LanguageModelOptions(Dim: 32, Heads: 2).ConfigFor(task), new Generator(3));
         var reference = new TinyGpt(policy.Config, new Generator(4));
         var generator = new BatchGenerator(task, reference, 8, 2, 1f, new Generator(5));
         var batch = generator.Next(0).Select([0, 2, 4, 6, 1, 3, 5, 7]); // chosen rows, then rejected rows
         var c = batch.Completions;
-        var refSums = SequenceLogProbs.Sum(SequenceLogProbs.Evaluate(reference, batch.Prompts, task.PromptLength, c.Tokens, c.Lengths, 0.7f), batch.Rows);
-        float Loss(bool backward)
-        {
-            using var scope = DisposeScope.Begin();
-            var sums = SequenceLogProbs.Forward(policy, batch.Prompts, task.PromptLength, c.Tokens, c.Lengths, 0.7f).LogProbs.Sum(-1);
-            var (loss, _) = DpoLoss.Compute(sums.Slice(0, 0, 4), sums.Slice(0, 4, 4), refSums[..4], refSums[4..], beta: 0.3f);
-            if (backward) loss.Backward();
-            return loss.Item();
-        }
+        var refLogProbs = SequenceLogProbs.Evaluate(reference, batch.Prompts, task.PromptLength, c.Tokens, c.Lengths, 0.7f);
+        var objective = new DpoObjective(0.3f);
+        var mask = Completions.Mask(c.Lengths, c.Length);
+        ObjectiveGradient Loss() => objective.Loss(new ObjectiveInputs(batch, new float[8], refLogProbs,
+            SequenceLogProbs.Evaluate(policy, batch.Prompts, task.PromptLength, c.Tokens, c.Lengths, 0.7f), null, mask));
         policy.ZeroGrad();
-        Loss(backward: true);
+        using (DisposeScope.Begin())
+        {
+            var (logProbs, _) = SequenceLogProbs.Forward(policy, batch.Prompts, task.PromptLength, c.Tokens, c.Lengths, 0.7f);
+            (logProbs * Tensor.FromArray(Loss().LogProbGradient, logProbs.Shape)).Sum().Backward();
+        }
         var named = policy.NamedParameters().ToDictionary(p => p.Key, p => p.Value);
         foreach (var (name, index) in new[] { ("lm_head.weight", 40), ("blocks.0.attn.qkv.weight", 100), ("ln_f.weight", 7) })
         {
@@ -66,11 +98,11 @@ public sealed class ObjectiveMathTests
             float saved = p.Data[index];
             const float H = 1e-2f;
             p.Data[index] = saved + H;
-            float up = Loss(false);
+            double up = Loss().Loss;
             p.Data[index] = saved - H;
-            float down = Loss(false);
+            double down = Loss().Loss;
             p.Data[index] = saved;
-            float numeric = (up - down) / (2 * H);
+            double numeric = (up - down) / (2 * H);
             Assert.True(Math.Abs(analytic - numeric) <= 1e-3 + 0.05 * Math.Abs(numeric), $"{name}[{index}]: analytic {analytic}, numeric {numeric}");
         }
     }
@@ -147,15 +179,13 @@ public sealed class ObjectiveMathTests
     public void ClippedSurrogate_ClipsTheRatioOnTheSideTheAdvantageFavours()
     {
         // Ratios e^0.5 ≈ 1.65 (clipped to 1.2 for A > 0) and e^−0.5 ≈ 0.61 (for A > 0 min keeps 0.61); a masked token.
-        var logProbs = Tensor.FromArray([0.5f, -0.5f, 0f, 9f], 1, 4).RequiresGrad_();
-        var (loss, clipFraction) = ClippedSurrogate.Compute(logProbs, [0f, 0f, 0f, 0f], [1f, 1f, -2f, 5f], [1f, 1f, 1f, 0f], clip: 0.2f);
-        loss.Backward();
+        var result = ClippedSurrogate.Compute([0.5f, -0.5f, 0f, 9f], [0f, 0f, 0f, 0f], [1f, 1f, -2f, 5f], [1f, 1f, 1f, 0f], clip: 0.2f);
         double expected = -(1.2 + Math.Exp(-0.5) - 2) / 3;
-        Assert.Equal(expected, loss.Item(), 5);
-        Assert.Equal(2 / 3.0, clipFraction, 6);
-        Assert.Equal(0f, logProbs.Grad!.Data[0]);                        // clipped: no gradient
-        Assert.Equal(-Math.Exp(-0.5) / 3, logProbs.Grad.Data[1], 5);    // unclipped: −ρA/n
-        Assert.Equal(2.0 / 3, logProbs.Grad.Data[2], 5);
-        Assert.Equal(0f, logProbs.Grad.Data[3]);                         // past the end
+        Assert.Equal(expected, result.Loss, 5);
+        Assert.Equal(2 / 3.0, result.ClipFraction, 6);
+        Assert.Equal(0f, result.Gradient[0]);                        // clipped: no gradient
+        Assert.Equal(-Math.Exp(-0.5) / 3, result.Gradient[1], 5);    // unclipped: −ρA/n
+        Assert.Equal(2.0 / 3, result.Gradient[2], 5);
+        Assert.Equal(0f, result.Gradient[3]);                         // past the end
     }
 }

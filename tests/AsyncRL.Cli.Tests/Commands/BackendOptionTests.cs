@@ -65,11 +65,15 @@ public sealed class BackendOptionTests
         Assert.Contains("--backend torch", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Check_TorchForAnAlgorithmWithoutATorchPath_NamesTheOnesThatHaveOne()
+    [Theory]
+    [InlineData("dpo")]
+    [InlineData("ppo-lm")]
+    [InlineData("rloo")]
+    public void Check_TorchForALanguageAlgorithm_IsAcceptedAndReachesItsOptions(string algo)
     {
-        var (a, s) = Parse(_ => null, null, "--backend", "torch", "--algo", "dpo", "--env", "arith");
-        var ex = Assert.Throws<CliUsageException>(() => a.Check(s));
-        Assert.Contains("ppo, dqn, her, maddpg", ex.Message, StringComparison.Ordinal);
+        var (a, s) = Parse(_ => null, null, "--backend", "torch", "--algo", algo, "--env", "arith");
+        a.Check(s);
+        var options = NodeFactory.Learner(s, a, "http://127.0.0.1:0", healthPort: null, rowsPerUpdate: 512);
+        Assert.Equal(new ModelEngine(ModelBackend.Torch, "cpu"), options.Language.Engine);
     }
 }

@@ -137,7 +137,7 @@ public sealed class DpoOffPolicyNTests
             var result = inner.Update(learnerVersion);
             var learner = inner.Learner;
             Updates.Add(new UpdateRecord(learnerVersion, _ingested, result.Consumed.Count, result.Rows, result.Consumed.Single().PolicyVersion,
-                result.Staleness.Mean, ((DpoObjective)learner.Objective).Beta, learner.Optimizer.LearningRate));
+                result.Staleness.Mean, ((DpoObjective)learner.Objective).Beta, learner.Engine.LearningRate));
             _ingested = 0;
             return result;
         }
