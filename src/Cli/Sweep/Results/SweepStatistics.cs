@@ -33,10 +33,13 @@ internal static class SweepStatistics
     public static IReadOnlyList<GridCell> Cells(IReadOnlyList<RunResult> results, IReadOnlyList<string> algoOrder)
     {
         ArgumentNullException.ThrowIfNull(results);
+        // Each series' first appearance in the results: the order its variant was run in.
+        var seriesOrder = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in results) seriesOrder.TryAdd(r.Series, seriesOrder.Count);
         return
         [
             .. results.GroupBy(r => (r.Series, r.N))
-                .OrderBy(g => Order(algoOrder, g.First().Algo)).ThenBy(g => results.ToList().FindIndex(r => r.Series == g.Key.Series)).ThenBy(g => g.Key.N)
+                .OrderBy(g => Order(algoOrder, g.First().Algo)).ThenBy(g => seriesOrder[g.Key.Series]).ThenBy(g => g.Key.N)
                 .Select(g => new GridCell(g.Key.Series, g.Key.N, g.Count(), Spread.Of(g.Select(r => r.FinalScore)),
                     Spread.Of(g.Select(r => r.KlToReference)), Spread.Of(g.Select(r => r.SftScore)))),
         ];
