@@ -1,6 +1,10 @@
 using System.CommandLine;
 using AsyncRL.Cli.Commands;
+using AsyncRL.Cli.Lifetime;
 
+// The signals first, before anything that could take them for itself: one shutdown path for the whole process.
+using var shutdown = ProcessShutdown.Install(ProcessShutdown.DefaultGrace, Console.Error);
+StartupPhases.Reach(StartupPhases.Parse);
 var root = new RootCommand("asyncrl: distributed asynchronous actor–learner reinforcement learning.");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(LearnerCommand.Create());
@@ -8,7 +12,6 @@ root.Subcommands.Add(ActorCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
-// SIGINT/SIGTERM cancel the command; it then has this long to stop in order (the learner's final checkpoint)
-// before the process ends anyway (our manifests give pods 60 s between SIGTERM and SIGKILL).
-var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(50) };
-return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
+// System.CommandLine's own signal handling stays off (no termination timeout): the token below is ours.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+return await root.Parse(args).InvokeAsync(invocation, shutdown.Token).ConfigureAwait(false);

@@ -41,10 +41,30 @@ internal sealed class CliProcess : IDisposable
     public void Kill() => _process.Kill(entireProcessTree: true);
 
     /// <summary>SIGTERM, as Kubernetes stops a pod: the process shuts down in order.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends the signal named without its SIG prefix (TERM, INT).</summary>
+    public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
         kill.WaitForExit();
+    }
+
+    /// <summary>Waits until a line of output contains <paramref name="text"/>; fails with the output so far after <paramref name="timeout"/>, or when the process exits first.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // the rest of its output
+                if (Output.Contains(text, StringComparison.Ordinal)) return;
+                throw new InvalidOperationException($"asyncrl exited ({_process.ExitCode}) before printing '{text}'. Output:\n{Output}");
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"asyncrl did not print '{text}' within {timeout}. Output so far:\n{Output}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

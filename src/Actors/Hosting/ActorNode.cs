@@ -75,6 +75,7 @@ public sealed class ActorNode
     {
         if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("An actor node runs once.");
         ActorLog.NodeStarting(_logger, _options.NodeId, _options.LearnerAddress?.ToString() ?? "(through the cluster)", _options.Actors, _options.EnvsPerActor);
+        Reach(Phases.Connect);
         await using var membership = await NodeMembership.StartAsync(_options, Status, _loggerFactory, _logger, cancellationToken).ConfigureAwait(false);
         var request = new RegisterRequest
         {
@@ -148,6 +149,7 @@ public sealed class ActorNode
     private async Task<SessionEnd> RunSessionAsync(LearnerSession session, NodeMembership membership, CancellationToken cancellationToken)
     {
         Registration? registration;
+        Reach(Phases.Register);
         try
         {
             registration = await session.RegisterAsync(cancellationToken).ConfigureAwait(false);
@@ -213,6 +215,7 @@ public sealed class ActorNode
                 ActorLog.ActingStarted(_logger, weights.Current!.Version);
                 Volatile.Write(ref acting, true);
                 SpawnGroup(membership.System);
+                Reach(Phases.Act);
             }
             // Runs until the caller cancels, the run ends, or a component fails in a way retrying cannot cure.
             await Task.WhenAny(components.Append(Task.Delay(Timeout.Infinite, stop.Token))).ConfigureAwait(false);
@@ -229,6 +232,21 @@ public sealed class ActorNode
         Task? failed = components.FirstOrDefault(t => t.IsFaulted);
         if (failed is not null) await failed.ConfigureAwait(false); // rethrows the component's failure
         return session.End;
+    }
+
+    private void Reach(string phase) => _options.PhaseReached?.Invoke(phase);
+
+    /// <summary>The phases an actor node reports through <see cref="ActorNodeOptions.PhaseReached"/>, in order.</summary>
+    public static class Phases
+    {
+        /// <summary>Starting the actor system and finding the learner (through the cluster, when clustered).</summary>
+        public const string Connect = "connect";
+
+        /// <summary>Registering with the learner over gRPC.</summary>
+        public const string Register = "register";
+
+        /// <summary>Acting: the first weights arrived and the rollout actors run.</summary>
+        public const string Act = "act";
     }
 
     /// <summary>Fragments each actor generates per version: the node's own N, else the run spec's, else 1 under --sync; 0: free-running.</summary>

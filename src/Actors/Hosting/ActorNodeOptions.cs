@@ -23,6 +23,12 @@ public sealed record ActorNodeOptions
     /// </summary>
     public ClusterHost? Host { get; init; }
 
+    /// <summary>
+    /// Told, synchronously, of each phase the node enters (<see cref="ActorNode.Phases"/>): the program composing the
+    /// node can log them, and its signal tests hold the node there.
+    /// </summary>
+    public Action<string>? PhaseReached { get; init; }
+
     /// <summary>Stable id of this node (e.g. the pod name); registering again with it returns the same actor ids.</summary>
     public string NodeId { get; init; } = DefaultNodeId();
 

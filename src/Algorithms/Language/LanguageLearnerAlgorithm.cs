@@ -26,10 +26,13 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
     private readonly int _k;
     private LearnerBatch? _pending;
 
-    /// <summary>Prepares the task (SFT, and the proxy reward model for gold-rm) from the run's seed, then builds the learner.</summary>
+    /// <summary>
+    /// Prepares the task (SFT, and the proxy reward model for gold-rm) from the run's seed, then builds the learner.
+    /// Cancelling stops the preparation between training steps.
+    /// </summary>
     public LanguageLearnerAlgorithm(string algorithm, string env, IReadOnlyDictionary<string, string>? envArgs, ulong seed,
-        LanguageRlOptions options, TimeProvider? time = null)
-        : this(algorithm, Prepare(algorithm, env, envArgs, seed, options), envArgs, seed, options, time)
+        LanguageRlOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
+        : this(algorithm, Prepare(algorithm, env, envArgs, seed, options, cancellationToken), envArgs, seed, options, time)
     {
     }
 
@@ -167,11 +170,12 @@ public sealed class LanguageLearnerAlgorithm : ILearnerAlgorithm, IReferenceScor
         return model.Where(p => !p.Key.StartsWith(ExtraPrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
     }
 
-    private static PreparedTask Prepare(string algorithm, string env, IReadOnlyDictionary<string, string>? envArgs, ulong seed, LanguageRlOptions options)
+    private static PreparedTask Prepare(string algorithm, string env, IReadOnlyDictionary<string, string>? envArgs, ulong seed, LanguageRlOptions options,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate(algorithm);
-        return LanguagePreparation.Prepare(env, envArgs, seed, options.Preparation, options.SftCache, options.Engine);
+        return LanguagePreparation.Prepare(env, envArgs, seed, options.Preparation, options.SftCache, options.Engine, cancellationToken);
     }
 
     /// <summary>A decoded mini-batch.</summary>

@@ -13,9 +13,12 @@ namespace AsyncRL.Algorithms.Language;
 /// </summary>
 public static class LanguagePreparation
 {
-    /// <summary>Prepares the task; with a <paramref name="cacheDirectory"/>, reuses models cached there for the same inputs or caches the new ones.</summary>
+    /// <summary>
+    /// Prepares the task; with a <paramref name="cacheDirectory"/>, reuses models cached there for the same inputs or caches the
+    /// new ones. Cancelling stops the training between steps; nothing half-trained is cached.
+    /// </summary>
     public static PreparedTask Prepare(string env, IReadOnlyDictionary<string, string>? envArgs, ulong seed, LanguagePreparationOptions options,
-        string? cacheDirectory = null, ModelEngine? engine = null)
+        string? cacheDirectory = null, ModelEngine? engine = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
@@ -24,7 +27,7 @@ public static class LanguagePreparation
         engine ??= ModelEngine.Managed;
         var cache = string.IsNullOrEmpty(cacheDirectory) ? null : new SftCache(cacheDirectory, CacheKey(options.Describe(env, envArgs, seed), engine), env);
         if (cache?.TryLoad(task, options) is { } cached) return cached;
-        var prepared = Train(task, seed, options, engine);
+        var prepared = Train(task, seed, options, engine, cancellationToken);
         cache?.Store(prepared);
         return prepared;
     }
@@ -33,16 +36,16 @@ public static class LanguagePreparation
     internal static string CacheKey(string description, ModelEngine engine) =>
         engine.Backend == ModelBackend.Managed ? description : $"{description}|engine={engine}";
 
-    private static PreparedTask Train(ILanguageTask task, ulong seed, LanguagePreparationOptions options, ModelEngine engine)
+    private static PreparedTask Train(ILanguageTask task, ulong seed, LanguagePreparationOptions options, ModelEngine engine, CancellationToken cancellationToken)
     {
         var root = new Generator(seed ^ 0x5F7_0000_0000_0003UL);
         var sft = new TinyGpt(options.Model.ConfigFor(task), root.Fork());
-        SftTrainer.Train(sft, task, options.Sft, root.Fork(), engine);
+        SftTrainer.Train(sft, task, options.Sft, root.Fork(), engine, cancellationToken);
         sft.Eval();
         double sftScore = TaskScorer.Score(sft, task);
         if (task is not GoldRmTask) return new PreparedTask(task, sft, null, sftScore, null, FromCache: false);
         var fit = RewardModelTrainer.Train(sft, task, static (prompt, completion) => GoldRmTask.GoldScore(prompt, completion),
-            options.RewardModel, options.Temperature, root.Fork(), engine);
+            options.RewardModel, options.Temperature, root.Fork(), engine, cancellationToken);
         fit.Model.Model.Eval();
         return new PreparedTask(task, sft, fit.Model, sftScore, fit.ValidationAccuracy, FromCache: false);
     }

@@ -23,7 +23,7 @@ public static class RewardModelTrainer
     /// <paramref name="policyTemperature"/> (sampling and measuring on the host model).
     /// </summary>
     public static RewardModelFit Train(TinyGpt sft, ILanguageTask task, Func<int[], int[], double> judge, RewardModelOptions options,
-        float policyTemperature, Generator rng, ModelEngine? engine = null)
+        float policyTemperature, Generator rng, ModelEngine? engine = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sft);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +42,7 @@ public static class RewardModelTrainer
             int batches = 0;
             for (int start = 0; start < order.Length; start += options.BatchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var indices = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
                 var (prompts, completions, lengths) = train.Stacked(indices);
                 using var pass = trainer.Rewards(new SequenceRows(prompts, train.PromptLength, completions, lengths));

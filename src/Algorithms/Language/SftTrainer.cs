@@ -8,8 +8,12 @@ namespace AsyncRL.Algorithms.Language;
 /// <summary>Supervised fine-tuning: cross-entropy on the completion tokens of demonstrations (prompt tokens are not trained on).</summary>
 public static class SftTrainer
 {
-    /// <summary>Trains <paramref name="model"/> in place on <paramref name="engine"/> (null: ours); returns the mean loss of the last tenth of the steps.</summary>
-    public static float Train(TinyGpt model, ILanguageTask task, SftOptions options, Generator rng, ModelEngine? engine = null)
+    /// <summary>
+    /// Trains <paramref name="model"/> in place on <paramref name="engine"/> (null: ours); returns the mean loss of the last
+    /// tenth of the steps. Cancelling stops between steps (a process asked to stop while it prepares).
+    /// </summary>
+    public static float Train(TinyGpt model, ILanguageTask task, SftOptions options, Generator rng, ModelEngine? engine = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(task);
@@ -27,6 +31,7 @@ public static class SftTrainer
         model.Train();
         for (int step = 0; step < options.Steps; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Demonstrations(task, rng, prompts, completions, b);
             for (int r = 0; r < b; r++) lengths[r] = Vocabulary.CompletionLength(completions.AsSpan(r * tc, tc));
             using var pass = trainer.Forward(new SequenceRows(prompts, tp, completions, lengths), 1f);

@@ -46,6 +46,7 @@ internal static class ActorCommand
             {
                 RemoteCertificateValidation = TlsFiles.TrustOnly(s.Get(tlsCa)),
                 Cluster = joins ? cluster.Build(s, AsyncRL.Cluster.ClusterRoles.Actor) : null,
+                PhaseReached = Lifetime.StartupPhases.Reach,
             };
             var node = new ActorNode(options, logging);
             var run = node.RunAsync(ct);

@@ -33,6 +33,7 @@ internal static class ClusterCommand
             if (!cluster.Joins(s)) throw new CliUsageException("give --seed-nodes akka.tcp://asyncrl@HOST:PORT (the learner prints its address) or --cluster-bootstrap.");
             using var logging = NodeLogging.Create(s.Get(logLevel));
             ClusterSettings settings = cluster.Build(s, ClusterRoles.Observer);
+            Lifetime.StartupPhases.Reach(Lifetime.StartupPhases.Cluster);
             await using var host = await ClusterHost.StartAsync(settings, logging, ct).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, s.Get(timeout))));
@@ -45,6 +46,7 @@ internal static class ClusterCommand
                 await Console.Error.WriteLineAsync($"asyncrl cluster: no seed node answered within {s.Get(timeout)} s ({s.Get(cluster.SeedNodes) ?? s.Get(cluster.Bootstrap)}).").ConfigureAwait(false);
                 return 1;
             }
+            Lifetime.StartupPhases.Reach(Lifetime.StartupPhases.Print);
             await PrintAsync(host, ct).ConfigureAwait(false);
             return 0;
         });

@@ -46,6 +46,7 @@ internal static class CommonOptions
     {
         if (!linger) return;
         await Console.Out.WriteLineAsync("lingering until stopped (--linger)").ConfigureAwait(false);
+        Lifetime.StartupPhases.Reach(Lifetime.StartupPhases.Linger);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

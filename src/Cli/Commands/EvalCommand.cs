@@ -71,7 +71,7 @@ internal static class EvalCommand
             };
             Console.Out.WriteLine(JsonSerializer.Serialize(result));
             return Task.FromResult(0);
-        });
+        }, signalExitCode: true);
         return command;
     }
 

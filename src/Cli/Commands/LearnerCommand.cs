@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Cli.Display;
+using AsyncRL.Cli.Lifetime;
 using AsyncRL.Learner;
 
 namespace AsyncRL.Cli.Commands;
@@ -47,14 +48,15 @@ internal static class LearnerCommand
                 TlsCertificate = TlsFiles.ServerCertificate(s.Get(tlsCert), s.Get(tlsKey)),
                 GrpcReflection = s.Get(reflection),
                 Cluster = cluster.Build(s, AsyncRL.Cluster.ClusterRoles.Learner),
+                PhaseReached = StartupPhases.Reach,
             };
             using var telemetry = LearnerTelemetry.Configure();
-            if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))
-                await Console.Out.WriteLineAsync($"preparing the SFT model for {options.Algorithm} on {options.Env} (seed {options.Seed})").ConfigureAwait(false);
-            await using var node = new LearnerNode(options, logging);
+            var algorithm = await NodeFactory.CreateAlgorithmAsync(options, ct).ConfigureAwait(false);
+            await using var node = new LearnerNode(options, algorithm, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"learner listening on {address}{(node.HealthAddress is { } h ? $", health on {h}" : "")}").ConfigureAwait(false);
             await Console.Out.WriteLineAsync($"cluster at {node.ClusterAddress} (actor nodes: --seed-nodes {node.ClusterAddress})").ConfigureAwait(false);
+            StartupPhases.Reach(StartupPhases.Train);
             await new ProgressDisplay(() => node.Progress, null).FollowAsync(node, ct).ConfigureAwait(false);
             // Still listening: late callers are told the run finished, and health keeps answering.
             await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);

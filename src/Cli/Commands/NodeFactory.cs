@@ -84,6 +84,19 @@ internal static class NodeFactory
         _ => s.Get(a.Steps),
     };
 
+    /// <summary>
+    /// Builds the learner's algorithm off the caller's thread: the language algorithms train their SFT model here (said
+    /// on standard output, as it takes a while), which the process's shutdown token stops between steps.
+    /// </summary>
+    public static async Task<AsyncRL.Algorithms.ILearnerAlgorithm> CreateAlgorithmAsync(LearnerNodeOptions options, CancellationToken cancellationToken)
+    {
+        Lifetime.StartupPhases.Reach(Lifetime.StartupPhases.Prepare);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (LanguageObjectives.IsLanguageAlgorithm(options.Algorithm))
+            await Console.Out.WriteLineAsync($"preparing the SFT model for {options.Algorithm} on {options.Env} (seed {options.Seed})").ConfigureAwait(false);
+        return await Task.Run(() => LearnerAlgorithms.Create(options, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
     public static LearnerNodeOptions Learner(SettingSource s, LearnerArgs a, string listen, int? healthPort, int rowsPerUpdate) => new()
     {
         Listen = listen,

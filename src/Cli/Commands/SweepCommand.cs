@@ -9,12 +9,15 @@ namespace AsyncRL.Cli.Commands;
 /// <summary>
 /// <c>asyncrl sweep</c>: the staleness study. Runs <c>asyncrl train --n N --seed S</c> for every algorithm × N × seed as
 /// separate processes, in parallel where cores allow, then writes results.csv, the plots and report.md.
-/// Exit code 0 when every run has its result, 1 when some failed, 2 for a usage error, 130 when interrupted.
+/// Exit code 0 when every run has its result, 1 when some failed, 2 for a usage error, 130 (SIGINT) or 143 (SIGTERM) when interrupted.
 /// </summary>
 internal static class SweepCommand
 {
     public const int ExitFailedRuns = 1;
     public const int ExitInterrupted = 130;
+
+    /// <summary>The interrupting signal's code: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.</summary>
+    private static int InterruptedExitCode() => Lifetime.ProcessShutdown.Current?.SignalExitCode is > 0 and var code ? code : ExitInterrupted;
 
     public static Command Create()
     {
@@ -39,8 +42,8 @@ internal static class SweepCommand
                 $"sweep: {results.Count} of {results.Count + missing.Count} runs have results; wrote {Path.Combine(settings.Out, ResultsCsv.FileName)}, " +
                 $"{SweepPlots.ScoreVsNName}.png, {SweepPlots.ScoreVsKlName}.png, {SweepReport.FileName}")).ConfigureAwait(false);
             foreach (var (job, failure) in outcome.Failures) await Console.Error.WriteLineAsync($"sweep: {job.Name} failed: {failure}").ConfigureAwait(false);
-            return outcome.Interrupted ? ExitInterrupted : outcome.Failures.Count > 0 ? ExitFailedRuns : 0;
-        });
+            return outcome.Interrupted ? InterruptedExitCode() : outcome.Failures.Count > 0 ? ExitFailedRuns : 0;
+        }, signalExitCode: true);
         return command;
     }
 }

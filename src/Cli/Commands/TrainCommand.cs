@@ -2,6 +2,7 @@ using System.CommandLine;
 using AsyncRL.Actors;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Cli.Display;
+using AsyncRL.Cli.Lifetime;
 using AsyncRL.Learner;
 using AsyncRL.Models.Backend;
 
@@ -53,18 +54,24 @@ internal static class TrainCommand
             };
             // OTLP export when the standard OTEL_* variables ask for it: one trace from rollout to update.
             using var telemetry = LearnerTelemetry.Configure("asyncrl-train", [ActorInstrumentation.Name]);
-            if (AsyncRL.Algorithms.Language.LanguageObjectives.IsLanguageAlgorithm(learnerOptions.Algorithm))
-                await Console.Out.WriteLineAsync($"preparing the SFT model for {learnerOptions.Algorithm} on {learnerOptions.Env} (seed {learnerOptions.Seed})").ConfigureAwait(false);
             // One actor system for both roles: a cluster of one on loopback, as a learner and its actor nodes would form.
+            StartupPhases.Reach(StartupPhases.Cluster);
             await using var system = await AsyncRL.Cluster.ClusterHost.StartAsync(new AsyncRL.Cluster.ClusterSettings
             {
                 Roles = [AsyncRL.Cluster.ClusterRoles.Learner, AsyncRL.Cluster.ClusterRoles.Actor],
             }, logging, ct).ConfigureAwait(false);
-            await using var node = new LearnerNode(learnerOptions with { ClusterHost = system }, logging);
+            learnerOptions = learnerOptions with { ClusterHost = system, PhaseReached = StartupPhases.Reach };
+            var algorithm = await NodeFactory.CreateAlgorithmAsync(learnerOptions, ct).ConfigureAwait(false);
+            await using var node = new LearnerNode(learnerOptions, algorithm, logging);
             var address = await node.StartAsync(ct).ConfigureAwait(false);
-            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train") with { Host = system }, logging);
+            var actorNode = new ActorNode(NodeFactory.Actor(address, actorCount, envsPerActor, s.Get(sync), s.Get(learner.Token), "train") with
+            {
+                Host = system,
+                PhaseReached = StartupPhases.Reach,
+            }, logging);
             using var stopActors = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var acting = actorNode.RunAsync(stopActors.Token);
+            StartupPhases.Reach(StartupPhases.Train);
             try
             {
                 await new ProgressDisplay(() => node.Progress, () => actorNode.Stats).FollowAsync(node, ct).ConfigureAwait(false);

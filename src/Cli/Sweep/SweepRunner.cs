@@ -80,6 +80,7 @@ internal sealed class SweepRunner
                     }
                 }
                 if (running.Count == 0) break;
+                Lifetime.StartupPhases.Reach(Lifetime.StartupPhases.Runs);
                 var ended = await Task.WhenAny(running.Values.Select(p => (Task)p.Completion).Append(cancelled.Task)).ConfigureAwait(false);
                 if (ended == cancelled.Task) break;
                 foreach (var (job, process) in running.Where(r => r.Value.Completion.IsCompleted).ToList())

@@ -19,6 +19,9 @@ namespace AsyncRL.Cluster;
 /// </summary>
 public sealed class ClusterHost : IAsyncDisposable
 {
+    /// <summary>The longest a stop waits for leaving the cluster (CoordinatedShutdown) before the system is abandoned.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
     private readonly IHost _host;
     private readonly ILogger _logger;
     private ContactPointServer? _contactPoint;
@@ -34,6 +37,9 @@ public sealed class ClusterHost : IAsyncDisposable
 
     /// <summary>The node's actor system.</summary>
     public ActorSystem System { get; }
+
+    /// <summary>The host's services (tests: what the host was built with).</summary>
+    internal IServiceProvider Services => _host.Services;
 
     /// <summary>The cluster settings; null for a local system.</summary>
     public ClusterSettings? Settings { get; }
@@ -60,6 +66,7 @@ public sealed class ClusterHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
         builder.Services.AddAkka(ClusterSettings.SystemName, akka =>
         {
             akka.ConfigureLoggers(loggers =>
@@ -74,18 +81,29 @@ public sealed class ClusterHost : IAsyncDisposable
             configure?.Invoke(akka);
         });
         IHost host = builder.Build();
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        var system = host.Services.GetRequiredService<ActorSystem>();
-        var clusterHost = new ClusterHost(host, system, settings, loggerFactory.CreateLogger("AsyncRL.Cluster"));
-        if (settings is { SeedNodes.Count: 0, Bootstrap: null })
+        ClusterHost? clusterHost = null;
+        try
         {
-            var cluster = AkkaCluster.Get(system);
-            cluster.Join(cluster.SelfAddress); // the first node: the cluster starts here
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            clusterHost = new ClusterHost(host, system, settings, loggerFactory.CreateLogger("AsyncRL.Cluster"));
+            if (settings is { SeedNodes.Count: 0, Bootstrap: null })
+            {
+                var cluster = AkkaCluster.Get(system);
+                cluster.Join(cluster.SelfAddress); // the first node: the cluster starts here
+            }
+            if (settings?.Bootstrap is not null)
+                clusterHost._contactPoint = await ContactPointServer.StartAsync(system, settings, loggerFactory, cancellationToken).ConfigureAwait(false);
+            if (settings is not null) ClusterLog.Starting(clusterHost._logger, clusterHost.SelfAddress!.ToString(), string.Join(",", settings.Roles), Seeds(settings));
+            return clusterHost;
         }
-        if (settings?.Bootstrap is not null)
-            clusterHost._contactPoint = await ContactPointServer.StartAsync(system, settings, loggerFactory, cancellationToken).ConfigureAwait(false);
-        if (settings is not null) ClusterLog.Starting(clusterHost._logger, clusterHost.SelfAddress!.ToString(), string.Join(",", settings.Roles), Seeds(settings));
-        return clusterHost;
+        catch
+        {
+            // Cancelled (a signal while starting) or failed half way: stop what did start, in order, before rethrowing.
+            if (clusterHost is not null) await clusterHost.DisposeAsync().ConfigureAwait(false);
+            else await StopAsync(host).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>
@@ -114,17 +132,30 @@ public sealed class ClusterHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _host.StopAsync(bound.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            ClusterLog.SlowShutdown(_logger);
+            if (!await StopAsync(_host).ConfigureAwait(false)) ClusterLog.SlowShutdown(_logger);
         }
         finally
         {
             if (_contactPoint is not null) await _contactPoint.DisposeAsync().ConfigureAwait(false);
-            _host.Dispose();
+        }
+    }
+
+    /// <summary>Stops and disposes <paramref name="host"/>, giving CoordinatedShutdown a bounded time; false when it ran out.</summary>
+    private static async Task<bool> StopAsync(IHost host)
+    {
+        try
+        {
+            using var bound = new CancellationTokenSource(StopTimeout);
+            await host.StopAsync(bound.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        finally
+        {
+            host.Dispose();
         }
     }
 

@@ -8,6 +8,8 @@ using Akka.Management.Dsl;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using AkkaCluster = Akka.Cluster.Cluster;
@@ -34,6 +36,7 @@ internal sealed class ContactPointServer : IAsyncDisposable
         KubernetesBootstrap bootstrap = settings.Bootstrap!;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Any, bootstrap.ManagementPort));
         var app = builder.Build();
         var cluster = AkkaCluster.Get(system);

@@ -14,8 +14,11 @@ public static class LearnerAlgorithms
     /// <summary>Names <see cref="Create"/> knows.</summary>
     public static IReadOnlyList<string> Names { get; } = [PpoRunSpec.Algorithm, DqnRunSpec.Algorithm, HerLearnerAlgorithm.AlgorithmName, MaddpgRunSpec.Algorithm, .. LanguageObjectives.Names];
 
-    /// <summary>Builds the algorithm <paramref name="options"/> names, seeded from the run's seed.</summary>
-    public static ILearnerAlgorithm Create(LearnerNodeOptions options)
+    /// <summary>
+    /// Builds the algorithm <paramref name="options"/> names, seeded from the run's seed. Language algorithms train their
+    /// SFT model here, which takes a while: cancelling stops that between steps.
+    /// </summary>
+    public static ILearnerAlgorithm Create(LearnerNodeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var env = EnvRegistry.SpecOf(options.Env, options.EnvArgs);
@@ -34,7 +37,8 @@ public static class LearnerAlgorithms
             "HER" => new HerLearnerAlgorithm(options.Her, env, options.EnvArgs, options.Seed),
             "MADDPG" => new MaddpgLearnerAlgorithm(options.Maddpg, EnvRegistry.MultiAgentSpecOf(env.Id, options.EnvArgs), options.Seed, options.MaxStaleness),
             // Language algorithms prepare their SFT model (and gold-rm's proxy reward model) here, before the node starts.
-            "DPO" or "PPO-LM" or "RLOO" => new LanguageLearnerAlgorithm(options.Algorithm.ToLowerInvariant(), env.Id, options.EnvArgs, options.Seed, options.Language),
+            "DPO" or "PPO-LM" or "RLOO" => new LanguageLearnerAlgorithm(options.Algorithm.ToLowerInvariant(), env.Id, options.EnvArgs, options.Seed, options.Language,
+                cancellationToken: cancellationToken),
             _ => throw new ArgumentException($"Unknown algorithm '{options.Algorithm}' for the learner. Known: {string.Join(", ", Names)}."),
         };
     }

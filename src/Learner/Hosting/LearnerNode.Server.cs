@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using AsyncRL.Cluster;
 using AsyncRL.Contracts.Wire;
 using AsyncRL.Learner.Service;
 using AsyncRL.Learner.Wire;

@@ -125,14 +125,20 @@ public sealed partial class LearnerNode : IAsyncDisposable
         // Health first: probes get NOT_SERVING (not a refused connection) while a checkpoint is restored.
         if (_options.HealthPort is { } healthPort)
             (_healthApp, HealthAddress) = await StartHealthServerAsync(healthPort, cancellationToken).ConfigureAwait(false);
+        Reach(Phases.Restore);
+        cancellationToken.ThrowIfCancellationRequested();
         var runtime = _runtime = Prepare();
         _loop = new UpdateLoop(runtime);
         _loop.PublishFirst();
         var service = new LearnerService(
             new LearnerServiceSettings(runtime.RunId, CreateRunSpec(), _options.InitialCredits, _options.Lease),
             _algorithm, runtime.Dedup, runtime.Queue, runtime.Publisher, _registry, _lifetime, _counters, Instrumentation, _logger);
+        Reach(Phases.Serve);
         (_app, Address) = await StartServerAsync(service, cancellationToken).ConfigureAwait(false);
+        Reach(Phases.Join);
         await StartClusterAsync(Address, runtime.RunId, cancellationToken).ConfigureAwait(false);
+        // Asked to stop while starting: nothing has trained, so nothing is left to save; the caller gets the cancellation.
+        cancellationToken.ThrowIfCancellationRequested();
         _health.SetStatus("", ServingStatus.Serving);
         _health.SetStatus(Contracts.LearnerMethods.ServiceName, ServingStatus.Serving);
 
@@ -140,6 +146,21 @@ public sealed partial class LearnerNode : IAsyncDisposable
         _loopTask = Task.Run(RunLoopAsync, CancellationToken.None);
         LearnerLog.Listening(_logger, runtime.RunId, Address, _algorithm.Name, _env.Id, _options.Seed);
         return Address;
+    }
+
+    private void Reach(string phase) => _options.PhaseReached?.Invoke(phase);
+
+    /// <summary>The start-up phases a learner node reports through <see cref="LearnerNodeOptions.PhaseReached"/>, in order.</summary>
+    public static class Phases
+    {
+        /// <summary>Opening the run directory and restoring the newest checkpoint.</summary>
+        public const string Restore = "restore";
+
+        /// <summary>Opening the gRPC server.</summary>
+        public const string Serve = "serve";
+
+        /// <summary>Joining (or forming) the cluster, until this node is an Up member.</summary>
+        public const string Join = "join";
     }
 
     /// <summary>A start that failed half way leaves nothing listening or open; the node cannot be started again.</summary>

@@ -27,6 +27,12 @@ public sealed record LearnerNodeOptions
     /// <summary>An actor system the caller owns and shares (<c>asyncrl train</c>); overrides <see cref="Cluster"/>.</summary>
     public AsyncRL.Cluster.ClusterHost? ClusterHost { get; init; }
 
+    /// <summary>
+    /// Told, synchronously, of each start-up phase the node enters (<see cref="LearnerNode.Phases"/>): the program
+    /// composing the node can log them, and its signal tests hold the node there.
+    /// </summary>
+    public Action<string>? PhaseReached { get; init; }
+
     /// <summary>The algorithm (<c>ppo</c>).</summary>
     public string Algorithm { get; init; } = "ppo";
 
