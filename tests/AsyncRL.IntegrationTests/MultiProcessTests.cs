@@ -19,6 +19,11 @@ public sealed class MultiProcessTests
         try
         {
             var m = await run.WaitForMetricsAsync(m => RunDirectory.Last(m, "update") >= 20, Eventually.Wait, Output);
+            // B must have had batches accepted before it dies: the restart below checks that its successor numbers on
+            // from them. (On a loaded machine A alone can make the 20 updates before B has pushed anything; B's
+            // successor then rightly starts at seq 1, which is what made this test fail now and then.)
+            await Eventually.UntilAsync(() => ActorStatus.AcceptedBy(actorB) > 0, Output);
+            m = run.Metrics();
 
             // One actor dies without a goodbye: training goes on with the other.
             actorB.Kill();
