@@ -24,12 +24,15 @@ internal sealed class ProcessShutdown : IDisposable
     private int _signals;
     private int _first;
 
-    internal ProcessShutdown(TimeSpan grace, TextWriter error, Action<int> exit)
+    /// <param name="register">Whether to take the process's signals (tests drive <see cref="OnSignal"/> themselves).</param>
+    internal ProcessShutdown(TimeSpan grace, TextWriter error, Action<int> exit, bool register = true)
     {
         Grace = grace;
         _error = error;
         _exit = exit;
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+        _registrations = register
+            ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)]
+            : [];
     }
 
     /// <summary>The process's shutdown, once <see cref="Install"/> ran (null before, and in tests that build their own).</summary>
@@ -68,7 +71,7 @@ internal sealed class ProcessShutdown : IDisposable
         _ => 1,
     };
 
-    private void OnSignal(PosixSignalContext context)
+    internal void OnSignal(PosixSignalContext context)
     {
         // Ours to handle: the runtime's default would end the process with no final checkpoint.
         context.Cancel = true;
@@ -90,7 +93,17 @@ internal sealed class ProcessShutdown : IDisposable
         _signalled.Set();
         // Cancellation callbacks run on the thread that cancels: not on the runtime's signal thread, which the
         // second signal needs free.
-        new Thread(_requested.Cancel) { IsBackground = true, Name = "asyncrl-shutdown" }.Start();
+        new Thread(() =>
+        {
+            try
+            {
+                _requested.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the command had already ended and Main disposed this
+            }
+        }) { IsBackground = true, Name = "asyncrl-shutdown" }.Start();
     }
 
     /// <summary>Ends the process with <paramref name="code"/>; if exit handlers hang, a backstop ends it without them.</summary>
