@@ -7,6 +7,7 @@ using AsyncRL.Environments;
 using AsyncRL.Environments.Language;
 using AsyncRL.Models.Engine;
 using AsyncRL.Models.Nn;
+using AsyncRL.Tests.Support;
 using Xunit.Abstractions;
 
 namespace AsyncRL.Algorithms.Tests.Engines;

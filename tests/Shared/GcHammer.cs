@@ -1,4 +1,4 @@
-namespace AsyncRL.Algorithms.Tests.Engines;
+namespace AsyncRL.Tests.Support;
 
 /// <summary>
 /// A thread that forces full collections and runs the finalizers in a tight loop until disposed, so any native

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using System.Runtime.CompilerServices;
 
-namespace AsyncRL.Algorithms.Tests.Engines;
+namespace AsyncRL.Tests.Support;
 
 /// <summary>
 /// Counts, by type, the TorchSharp objects (Scalars, tensors, modules, and types derived from them) that reach their
