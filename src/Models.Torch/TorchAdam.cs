@@ -33,10 +33,11 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
         (LearningRate, Beta1, Beta2, Eps) = (learningRate, beta1, beta2, eps);
         _m = new Tensor?[parameters.Count];
         _v = new Tensor?[parameters.Count];
-        // Scalars are native objects: made once, not per parameter and step.
-        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (beta1, 1 - beta1, beta2, 1 - beta2, eps);
+        // Scalars are native objects: made once, not per parameter and step, and held while the native calls read them.
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (_scalars.Of(beta1), _scalars.Of(1 - beta1), _scalars.Of(beta2), _scalars.Of(1 - beta2), _scalars.Of(eps));
     }
 
+    private readonly TorchScalars _scalars = new();
     private readonly TorchSharp.Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps;
 
     /// <summary>The learning rate of the next step.</summary>
@@ -63,7 +64,7 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
         foreach (var p in _parameters)
         {
             using var g = p.grad;
-            g?.zero_();
+            g?.zero_().Dispose(); // zero_ answers a second wrapper of the same tensor
         }
     }
 
@@ -75,6 +76,7 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
         using var stepSize = ((TorchSharp.Scalar)(-LearningRate / bc1));
         using var sqrtBc2 = ((TorchSharp.Scalar)Math.Sqrt(bc2));
+        using var decay = WeightDecay > 0 ? (TorchSharp.Scalar)(1 - LearningRate * WeightDecay) : null;
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
@@ -83,10 +85,10 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
             if (g is null) continue;
             var m = _m[i] ??= zeros_like(p).DetachFromDisposeScope(); // state outlives any caller's scope
             var v = _v[i] ??= zeros_like(p).DetachFromDisposeScope();
-            if (WeightDecay > 0) p.mul_(1 - LearningRate * WeightDecay);
+            if (decay is not null) p.mul_(decay);
             m.mul_(_beta1).add_(g, alpha: _oneMinusBeta1);
             v.mul_(_beta2).addcmul_(g, g, value: _oneMinusBeta2);
-            using var denom = v.sqrt().div_(sqrtBc2).add_(_eps);
+            using var denom = v.sqrt().div_(sqrtBc2).PlusInPlace(_eps);
             p.addcdiv_(m, denom, value: stepSize);
         }
     }
@@ -148,6 +150,6 @@ public sealed class TorchAdam : Optim.IOptimizerState, IDisposable
     public void Dispose()
     {
         foreach (var t in _m.Concat(_v)) t?.Dispose();
-        foreach (var s in new[] { _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps }) s.Dispose();
+        _scalars.Dispose();
     }
 }

@@ -71,17 +71,23 @@ public sealed class TorchNetwork : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         using var _ = no_grad();
+        // lerp_ takes its weight as a tensor: one, held across the calls (a float argument becomes a fresh tensor per call, left to the finalizer)
+        using var weight = tau >= 1f ? null : torch.tensor(tau);
         for (int i = 0; i < _pairs.Length; i++)
         {
-            if (tau >= 1f) _pairs[i].Torch.copy_(source._pairs[i].Torch);
-            else _pairs[i].Torch.lerp_(source._pairs[i].Torch, tau);
+            if (weight is null) _pairs[i].Torch.copy_(source._pairs[i].Torch);
+            else _pairs[i].Torch.lerp_(source._pairs[i].Torch, weight);
         }
     }
 
     /// <summary>Copies floats into a torch tensor of the same element count.</summary>
     public static void CopyIn(Tensor target, ReadOnlySpan<float> data)
     {
-        if (target.device_type == DeviceType.CPU) target.data<float>().CopyFrom(data, 0, 0);
+        if (target.device_type == DeviceType.CPU)
+        {
+            using var access = target.data<float>();
+            access.CopyFrom(data, 0, 0);
+        }
         else
         {
             using var cpu = torch.tensor(data.ToArray(), target.shape);
@@ -93,7 +99,8 @@ public sealed class TorchNetwork : IDisposable
     public static void CopyOut(Tensor source, Span<float> data)
     {
         using var cpu = source.device_type == DeviceType.CPU ? source.alias() : source.cpu();
-        cpu.data<float>().CopyTo(data, 0, 0);
+        using var access = cpu.data<float>();
+        access.CopyTo(data, 0, 0);
     }
 
     /// <inheritdoc />

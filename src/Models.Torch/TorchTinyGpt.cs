@@ -62,8 +62,9 @@ public sealed class TorchTinyGpt : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(tokens);
         long start = cache?.Length ?? 0, t = tokens.shape[1];
-        using var positions = arange(start, start + t, dtype: ScalarType.Int64, device: tokens.device);
-        var x = tok_emb.forward(tokens) + pos_emb.forward(positions);
+        using Scalar first = start, end = start + t; // arange(start, end) would make these (and its step) on the fly
+        using var positions = arange(first, end, TorchOps.One, dtype: ScalarType.Int64, device: tokens.device);
+        var x = tok_emb.forward(tokens).Plus(pos_emb.forward(positions));
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, cache, i);
         if (cache is not null) cache.Length += (int)t;
         return ln_f.forward(x);
@@ -90,8 +91,8 @@ public sealed class TorchTinyGpt : nn.Module<Tensor, Tensor>
 
         public Tensor Forward(Tensor x, TorchKvCache? cache, int layer)
         {
-            var h = x + attn.Forward(ln1.forward(x), cache, layer);
-            return h + mlp.forward(ln2.forward(h));
+            var h = x.Plus(attn.Forward(ln1.forward(x), cache, layer));
+            return h.Plus(mlp.forward(ln2.forward(h)));
         }
     }
 

@@ -17,6 +17,8 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
     private readonly TorchNetwork _online;
     private readonly TorchNetwork _target;
     private readonly TorchAdam _optimizer;
+    private readonly TorchScalars _scalars = new();
+    private readonly Scalar _delta, _half, _halfDelta;
     private bool _targetChanged;
 
     public TorchDqnNetworks(QNetwork online, DqnOptions options)
@@ -30,6 +32,7 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
         _online = new TorchNetwork(Create(online), online, _device);
         _target = new TorchNetwork(Create(online), Target, _device);
         _optimizer = new TorchAdam(_online.Parameters, options.LearningRate);
+        (_delta, _half, _halfDelta) = (_scalars.Of(options.HuberDelta), _scalars.Of(0.5f), _scalars.Of(0.5f * options.HuberDelta));
     }
 
     public QNetwork Online { get; }
@@ -53,8 +56,7 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
         var q = _online.Forward(Input(observations, [b, Online.ObservationSize])).gather(1, index).reshape(-1);
         var d = q - Input(targets, [b]);
         var abs = d.abs();
-        float delta = _options.HuberDelta;
-        var perRow = where(abs <= delta, d.square() * 0.5f, (abs - 0.5f * delta) * delta);
+        var perRow = where(abs.le(_delta), d.Squared().mul(_half), abs.sub(_halfDelta).mul(_delta));
         var loss = (perRow * Input(weights, [b])).mean();
         TorchNetwork.CopyOut(q.detach(), qTaken);
         float value = loss.item<float>();
@@ -100,6 +102,7 @@ internal sealed class TorchDqnNetworks : IDqnNetworks
         _optimizer.Dispose();
         _online.Dispose();
         _target.Dispose();
+        _scalars.Dispose();
     }
 
     private static nn.Module<TorchTensor, TorchTensor> Create(QNetwork host) =>

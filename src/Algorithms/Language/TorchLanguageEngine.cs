@@ -64,21 +64,32 @@ internal sealed class TorchLanguageEngine : ILanguageEngine
         ArgumentNullException.ThrowIfNull(rows);
         if (!(temperature > 0) || !float.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), $"temperature must be positive, got {temperature}.");
         var scope = NewDisposeScope();
-        int n = rows.Rows, tp = rows.PromptLength, tc = rows.CompletionLength;
-        var input = Ids(SequenceLogProbs.Inputs(rows.Prompts, tp, rows.Completions, n, tc), n, tp + tc - 1);
-        var selected = _model.forward(input).narrow(1, tp - 1, tc);
-        if (temperature != 1f) selected = selected * (1f / temperature);
-        var mask = tensor(Completions.Mask(rows.Lengths, tc), [n, tc], device: _device);
-        var logProbs = selected.log_softmax(-1).gather(-1, Ids(rows.Completions, n, tc).unsqueeze(-1)).squeeze(-1) * mask;
-        var values = _value?.ForwardWithScalar(input).Scalars!.narrow(1, tp - 1, tc);
-        return new Pass(scope, logProbs, values);
+        try
+        {
+            int n = rows.Rows, tp = rows.PromptLength, tc = rows.CompletionLength;
+            var input = Ids(SequenceLogProbs.Inputs(rows.Prompts, tp, rows.Completions, n, tc), n, tp + tc - 1);
+            var selected = _model.forward(input).narrow(1, tp - 1, tc);
+            if (temperature != 1f)
+            {
+                using Scalar inverse = 1f / temperature;
+                selected = selected.mul(inverse);
+            }
+            var mask = tensor(Completions.Mask(rows.Lengths, tc), [n, tc], device: _device);
+            var logProbs = selected.log_softmax(-1).gather(-1, Ids(rows.Completions, n, tc).unsqueeze(-1)).squeeze(-1) * mask;
+            var values = _value?.ForwardWithScalar(input).Scalars!.narrow(1, tp - 1, tc);
+            return new Pass(scope, logProbs, values);
+        }
+        catch
+        {
+            scope.Dispose(); // else it stays this thread's current scope
+            throw;
+        }
     }
 
     public ILanguagePass Rewards(SequenceRows rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (!Model.Config.ScalarHead) throw new InvalidOperationException("Rewards need a TinyGpt with a scalar head.");
-        var scope = NewDisposeScope();
         int n = rows.Rows, tp = rows.PromptLength, tc = rows.CompletionLength, t = tp + tc;
         var input = new int[n * t];
         var last = new long[n];
@@ -88,8 +99,17 @@ internal sealed class TorchLanguageEngine : ILanguageEngine
             rows.Completions.AsSpan(r * tc, tc).CopyTo(input.AsSpan(r * t + tp));
             last[r] = tp + Math.Max(rows.Lengths[r], 1) - 1;
         }
-        var scalars = _model.ForwardWithScalar(Ids(input, n, t)).Scalars!;
-        return new Pass(scope, null, scalars.gather(1, tensor(last, [n, 1], device: _device)).squeeze(-1));
+        var scope = NewDisposeScope();
+        try
+        {
+            var scalars = _model.ForwardWithScalar(Ids(input, n, t)).Scalars!;
+            return new Pass(scope, null, scalars.gather(1, tensor(last, [n, 1], device: _device)).squeeze(-1));
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
     }
 
     public LanguageStepResult Step(ILanguagePass pass, float[] logProbGradient, float[]? scalarGradient)
@@ -99,12 +119,14 @@ internal sealed class TorchLanguageEngine : ILanguageEngine
         _optimizer.ZeroGrad();
         if (!LanguageEngines.AllFinite(logProbGradient) || (scalarGradient is not null && !LanguageEngines.AllFinite(scalarGradient)))
             return new LanguageStepResult(float.NaN, Skipped: true);
+        // This step's tensors in a scope of their own, whichever thread made the pass.
+        using var scope = NewDisposeScope();
         TorchTensor? total = null;
         if (p.LogProbTensor is { } lp && logProbGradient.Length > 0) total = (lp * tensor(logProbGradient, lp.shape, device: _device)).sum();
         if (p.ScalarTensor is { } s && scalarGradient is not null)
         {
             var term = (s * tensor(scalarGradient, s.shape, device: _device)).sum();
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
         (total ?? throw new ArgumentException("No upstream gradient for this pass.")).backward();
         float norm = (float)nn.utils.clip_grad_norm_(_parameters, _maxGradNorm);

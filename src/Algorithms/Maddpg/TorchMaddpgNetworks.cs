@@ -23,6 +23,8 @@ internal sealed class TorchMaddpgNetworks : IDisposable
     private readonly Device _device;
     private readonly TorchNetwork[] _actors, _critics, _targetActors, _targetCritics;
     private readonly TorchAdam[] _actorAdam, _criticAdam;
+    private readonly TorchScalars _scalars = new();
+    private readonly Scalar _temperature, _logitRegularization;
 
     public TorchMaddpgNetworks(MaddpgActors actors, MaddpgCritics critics, MaddpgActors targetActors, MaddpgCritics targetCritics, MaddpgOptions options)
     {
@@ -37,6 +39,7 @@ internal sealed class TorchMaddpgNetworks : IDisposable
         _targetCritics = Pair(targetCritics, _ => critics.InputSize, 1);
         _actorAdam = [.. _actors.Select(n => new TorchAdam(n.Parameters, options.LearningRate))];
         _criticAdam = [.. _critics.Select(n => new TorchAdam(n.Parameters, options.LearningRate))];
+        (_temperature, _logitRegularization) = (_scalars.Of(options.GumbelTemperature), _scalars.Of(options.LogitRegularization));
     }
 
     public IReadOnlyList<IOptimizerState> ActorOptimizers => _actorAdam;
@@ -49,6 +52,7 @@ internal sealed class TorchMaddpgNetworks : IDisposable
         int n = _spec.AgentCount, a = _spec.ActionCount, j = _spec.JointObservationSize, b = batch.Rows;
         var stats = new MaddpgUpdateStats(n);
         using var scope = NewDisposeScope();
+        using Scalar scale = norm, negatedScale = -norm; // held until the last call of this update reads them
         var obs = Input(batch.Observations, b, j);
         var actions = Input(oneHot, b, n * a);
         var weights = Input(batch.Weights, b, 1);
@@ -59,14 +63,14 @@ internal sealed class TorchMaddpgNetworks : IDisposable
             stats.TargetMean[i] = targets[i].Host.Sum() / b;
             var q = _critics[i].Forward(criticInput);
             var d = q - targets[i].Tensor;
-            var criticLoss = (d * d * weights).sum() * norm;
+            var criticLoss = (d * d * weights).sum().mul(scale);
             _criticAdam[i].ZeroGrad();
             criticLoss.backward();
             stats.CriticGradNorm[i] = ClipEach(_critics[i]);
             _criticAdam[i].Step();
             stats.CriticLoss[i] = criticLoss.item<float>();
             stats.QMean[i] = q.mean().item<float>();
-            UpdateActor(i, obs, actions, weights, norm, rng, stats);
+            UpdateActor(i, obs, actions, weights, negatedScale, rng, stats);
         }
         for (int i = 0; i < n; i++)
         {
@@ -76,7 +80,7 @@ internal sealed class TorchMaddpgNetworks : IDisposable
         return stats;
     }
 
-    private void UpdateActor(int i, TorchTensor obs, TorchTensor actions, TorchTensor weights, float norm, Generator rng, MaddpgUpdateStats stats)
+    private void UpdateActor(int i, TorchTensor obs, TorchTensor actions, TorchTensor weights, Scalar negatedScale, Generator rng, MaddpgUpdateStats stats)
     {
         int n = _spec.AgentCount, a = _spec.ActionCount;
         var logits = _actors[i].Forward(obs.narrow(1, _spec.ObservationOffset(i), _spec.ObservationSizes[i]));
@@ -85,9 +89,9 @@ internal sealed class TorchMaddpgNetworks : IDisposable
         // Gumbel noise from the learner's generator, drawn as GumbelSoftmax.Sample draws it, so both engines agree.
         var noise = new float[hostLogits.Length];
         for (int k = 0; k < noise.Length; k++) noise[k] = -MathF.Log(-MathF.Log(1f - rng.NextFloat() * (1f - 1e-7f)) + 1e-20f);
-        var soft = ((logits + Input(noise, hostLogits.Length / a, a)) / _options.GumbelTemperature).softmax(-1);
+        var soft = logits.Plus(Input(noise, hostLogits.Length / a, a)).div(_temperature).softmax(-1);
         var hard = nn.functional.one_hot(soft.argmax(-1), a).to(ScalarType.Float32);
-        var own = hard - soft.detach() + soft; // straight-through: one-hot forward, soft gradient
+        var own = (hard - soft.detach()).Plus(soft); // straight-through: one-hot forward, soft gradient
         var parts = new List<TorchTensor>(4) { obs };
         if (i > 0) parts.Add(actions.narrow(1, 0, i * a));
         parts.Add(own);
@@ -98,7 +102,7 @@ internal sealed class TorchMaddpgNetworks : IDisposable
         try
         {
             var q = _critics[i].Forward(cat(parts, 1));
-            loss = (q * weights).sum() * -norm + (logits * logits).mean() * _options.LogitRegularization;
+            loss = (q * weights).sum().mul(negatedScale).Plus((logits * logits).mean().mul(_logitRegularization));
             _actorAdam[i].ZeroGrad();
             loss.backward();
         }
@@ -165,6 +169,7 @@ internal sealed class TorchMaddpgNetworks : IDisposable
     {
         foreach (var adam in _actorAdam.Concat(_criticAdam)) adam.Dispose();
         foreach (var net in _actors.Concat(_critics).Concat(_targetActors).Concat(_targetCritics)) net.Dispose();
+        _scalars.Dispose();
     }
 
     private TorchTensor Input(float[] data, int rows, int columns) => tensor(data, [rows, columns], device: _device);

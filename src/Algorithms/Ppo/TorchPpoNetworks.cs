@@ -21,6 +21,8 @@ internal sealed class TorchPpoNetworks : IPpoNetworks
     private readonly nn.Module<TorchTensor, TorchTensor> _critic;
     private readonly TorchNetwork _network;
     private readonly TorchAdam _optimizer;
+    private readonly TorchScalars _scalars = new();
+    private readonly Scalar _ratioLow, _ratioHigh, _valueLow, _valueHigh, _half, _valueCoef, _entropyCoef;
 
     public TorchPpoNetworks(ActorCritic model, PpoOptions options)
     {
@@ -32,6 +34,9 @@ internal sealed class TorchPpoNetworks : IPpoNetworks
         _critic = TorchMlp.Create([model.ObservationSize, .. options.Hidden, 1], ActivationKind.Tanh);
         _network = new TorchNetwork(TorchMlp.Named(("actor", _actor), ("critic", _critic)), model, _device);
         _optimizer = new TorchAdam(_network.Parameters, options.LearningRate, eps: 1e-5f);
+        float clip = options.ClipCoef;
+        (_ratioLow, _ratioHigh, _valueLow, _valueHigh) = (_scalars.Of(1 - clip), _scalars.Of(1 + clip), _scalars.Of(-clip), _scalars.Of(clip));
+        (_half, _valueCoef, _entropyCoef) = (_scalars.Of(0.5f), _scalars.Of(options.ValueCoef), _scalars.Of(options.EntropyCoef));
     }
 
     public ActorCritic Model { get; }
@@ -69,7 +74,7 @@ internal sealed class TorchPpoNetworks : IPpoNetworks
         var logRatio = logAll.gather(1, Actions(mb.Actions)).reshape(-1) - Input(mb.BehaviourLogProbs, n);
         var ratio = logRatio.exp();
         var adv = Input(advantages, n);
-        var policyLoss = -minimum(ratio * adv, ratio.clamp(1 - _options.ClipCoef, 1 + _options.ClipCoef) * adv).mean();
+        var policyLoss = -minimum(ratio * adv, ratio.clamp(_ratioLow, _ratioHigh) * adv).mean();
 
         var values = _critic.forward(obs).reshape(-1);
         var returns = Input(mb.Returns, n);
@@ -77,15 +82,15 @@ internal sealed class TorchPpoNetworks : IPpoNetworks
         if (_options.ClipValueLoss)
         {
             var behaviour = Input(mb.BehaviourValues, n);
-            var vClipped = behaviour + (values - behaviour).clamp(-_options.ClipCoef, _options.ClipCoef);
-            valueLoss = maximum((values - returns).square(), (vClipped - returns).square()).mean() * 0.5f;
+            var vClipped = behaviour.Plus((values - behaviour).clamp(_valueLow, _valueHigh));
+            valueLoss = maximum((values - returns).Squared(), (vClipped - returns).Squared()).mean().mul(_half);
         }
         else
         {
-            valueLoss = (values - returns).square().mean() * 0.5f;
+            valueLoss = (values - returns).Squared().mean().mul(_half);
         }
         var entropy = -(logAll.exp() * logAll).sum(-1).mean();
-        var loss = policyLoss + valueLoss * _options.ValueCoef - entropy * _options.EntropyCoef;
+        var loss = policyLoss.Plus(valueLoss.mul(_valueCoef)) - entropy.mul(_entropyCoef);
 
         var hostLogRatio = new float[n];
         TorchNetwork.CopyOut(logRatio.detach(), hostLogRatio);
@@ -116,6 +121,7 @@ internal sealed class TorchPpoNetworks : IPpoNetworks
     {
         _optimizer.Dispose();
         _network.Dispose();
+        _scalars.Dispose();
     }
 
     private TorchTensor Input(float[] data, int rows, int columns) => tensor(data, [rows, columns], device: _device);

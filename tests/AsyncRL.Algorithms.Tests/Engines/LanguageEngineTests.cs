@@ -11,11 +11,8 @@ namespace AsyncRL.Algorithms.Tests.Engines;
 /// <summary>
 /// The language seam on TorchSharp against our engine on the same weights: per-token log-probabilities, the value
 /// model's and reward model's scalars, whole learner updates (policy and value model deltas), optimizer state that
-/// crosses engines, and the SFT / reward-model preparation. Run alone: with them beside the PPO and DQN torch
-/// learning tests, those failed once inside libtorch on a corrupted <c>Scalar</c> (a temporary TorchSharp Scalar
-/// finalized mid-call under GC pressure is the likely cause; not confirmed).
+/// crosses engines, and the SFT / reward-model preparation.
 /// </summary>
-[Collection(LanguageEnginesCollection.Name)]
 public sealed class LanguageEngineTests
 {
     private const double Tolerance = 1e-4;
@@ -211,11 +208,4 @@ public sealed class LanguageEngineTests
     {
         public float[] Rewards(LanguageBatch batch) => [.. Enumerable.Range(0, batch.Rows).Select(r => r == 0 ? float.NaN : r % 2)];
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LanguageEnginesCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "language engines, alone";
 }
