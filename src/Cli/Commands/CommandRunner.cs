@@ -3,9 +3,19 @@ using AsyncRL.Cli.Configuration;
 
 namespace AsyncRL.Cli.Commands;
 
-/// <summary>Runs a command body with the resolved settings and turns user errors into exit code 2.</summary>
+/// <summary>
+/// Runs a command body with the resolved settings and turns user errors into one line on standard error: exit code 2
+/// for a usage error, 3 for a file or directory that cannot be read or written (an unwritable --out, a full disk, a
+/// damaged checkpoint).
+/// </summary>
 internal static class CommandRunner
 {
+    /// <summary>Exit code of a usage error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code of a file or directory the command cannot read or write; the message names it.</summary>
+    public const int FileError = 3;
+
     public static void SetAction(Command command, Option<string?> config, Func<SettingSource, CancellationToken, Task<int>> body)
     {
         command.SetAction(async (parse, cancellationToken) =>
@@ -18,7 +28,12 @@ internal static class CommandRunner
             catch (Exception ex) when (ex is CliUsageException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync($"asyncrl {command.Name}: {ex.Message}").ConfigureAwait(false);
-                return 2;
+                return UsageError;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"asyncrl {command.Name}: {ex.Message}").ConfigureAwait(false);
+                return FileError;
             }
         });
     }
