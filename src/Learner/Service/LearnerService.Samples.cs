@@ -34,7 +34,9 @@ internal sealed partial class LearnerService
             // One batch at a time: its ack (and so the credit it returns) goes out only once it is stored.
             await foreach (SampleBatch batch in batches.ReadAllAsync(ending.Token).ConfigureAwait(false))
             {
-                if (node is null && !string.IsNullOrEmpty(batch.ActorId))
+                // Streams count against the node that registered the actor; a stranger's batches are refused below and
+                // leave no entry behind.
+                if (node is null && _registry.IsRegisteredActor(batch.ActorId))
                 {
                     string candidate = NodeRegistry.NodeOf(batch.ActorId);
                     // Removed from the cluster (crashed, downed): the stream and the credits it holds end with it.
