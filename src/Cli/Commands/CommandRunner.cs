@@ -4,9 +4,19 @@ using AsyncRL.Cli.Lifetime;
 
 namespace AsyncRL.Cli.Commands;
 
-/// <summary>Runs a command body with the resolved settings and turns user errors into exit code 2.</summary>
+/// <summary>
+/// Runs a command body with the resolved settings and turns user errors into one line on standard error: exit code 2
+/// for a usage error, 3 for a file or directory that cannot be read or written (an unwritable --out, a full disk, a
+/// damaged checkpoint).
+/// </summary>
 internal static class CommandRunner
 {
+    /// <summary>Exit code of a usage error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code of a file or directory the command cannot read or write; the message names it.</summary>
+    public const int FileError = 3;
+
     /// <summary>
     /// Sets <paramref name="command"/>'s action. The token the body gets is the process's shutdown token; a body that a
     /// signal cut short (its cancellation escaping) has stopped in order: it exits 0, or with the signal's code (130,
@@ -24,7 +34,12 @@ internal static class CommandRunner
             catch (Exception ex) when (ex is CliUsageException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync($"asyncrl {command.Name}: {ex.Message}").ConfigureAwait(false);
-                return 2;
+                return UsageError;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"asyncrl {command.Name}: {ex.Message}").ConfigureAwait(false);
+                return FileError;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

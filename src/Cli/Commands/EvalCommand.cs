@@ -31,6 +31,7 @@ internal static class EvalCommand
             var problems = new List<string>();
             var latest = new CheckpointStore(Path.Combine(runDir, "checkpoints")).TryLoadLatest(problems)
                 ?? throw new CliUsageException($"no verified checkpoint under {runDir}/checkpoints{(problems.Count > 0 ? ": " + string.Join("; ", problems) : "")}.");
+            foreach (var problem in problems) Console.Error.WriteLine($"asyncrl eval: {problem}");
             if (LanguageEvaluation.TryScore(Path.Combine(runDir, "config.json"), latest) is { } languageResult)
             {
                 Console.Out.WriteLine(languageResult);
@@ -78,13 +79,27 @@ internal static class EvalCommand
     private static (string Env, int[] Hidden) ReadConfig(string path)
     {
         if (!File.Exists(path)) throw new CliUsageException($"{path} not found: --checkpoint must name a run directory written by asyncrl.");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        using var doc = ParseConfig(path);
         var root = doc.RootElement;
-        string env = root.GetProperty("env").GetString() ?? throw new CliUsageException($"{path}: 'env' is missing.");
+        if (!root.TryGetProperty("env", out var envProperty) || envProperty.ValueKind != JsonValueKind.String)
+            throw new CliUsageException($"{path}: 'env' is missing.");
+        string env = envProperty.GetString()!;
         int[] hidden = [64, 64];
         if (root.TryGetProperty("ppo", out var ppo) && ppo.TryGetProperty("hidden", out var h) && h.ValueKind == JsonValueKind.Array)
             hidden = [.. h.EnumerateArray().Select(v => v.GetInt32())];
         return (env, hidden);
+    }
+
+    private static JsonDocument ParseConfig(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CliUsageException($"{path} is not the JSON asyncrl writes: {e.Message}");
+        }
     }
 
     /// <summary>For a dqn or her run: its algorithm, environment arguments and Q-network widths; (null, …) otherwise.</summary>

@@ -122,7 +122,13 @@ internal static class NodeFactory
         InitialCredits = 1,
         IngestQueueCapacity = 2,
         PublishEvery = PublishEvery(s.Get(a.Algo), s.Get(a.Lag)),
+        MessageStallTimeout = Seconds(s.Get(a.MessageStallTimeout), "--message-stall-timeout"),
+        MaxConcurrentCalls = s.Get(a.MaxConcurrentCalls) is >= 1 and var calls ? calls : throw new CliUsageException($"--max-concurrent-calls {s.Get(a.MaxConcurrentCalls)}: at least one call."),
     };
+
+    private static TimeSpan Seconds(double seconds, string option) => seconds is > 0 and <= 86_400
+        ? TimeSpan.FromSeconds(seconds)
+        : throw new CliUsageException($"{option} {seconds}: give a number of seconds above 0 and at most 86400.");
 
     /// <summary>
     /// Updates per published version. DQN and HER update every few hundredths of a millisecond, and a version per
@@ -174,6 +180,8 @@ internal sealed class LearnerArgs
     public Option<int> ScoreEvery { get; } = new("--score-every") { Description = "Language tasks: log the held-out score and KL to the SFT model every N updates.", DefaultValueFactory = _ => 10 };
     public Option<int> CompletionsPerBatch { get; } = new("--completions-per-batch") { Description = "Language tasks: completions per mini-batch (and update), K per prompt.", DefaultValueFactory = _ => 64 };
     public Option<float?> LearningRate { get; } = new("--lr") { Description = "Language tasks: AdamW's learning rate η₀ (default 1e-4)." };
+    public Option<double> MessageStallTimeout { get; } = new("--message-stall-timeout") { Description = "Seconds a call may wait for the rest of a request message once part of it arrived (then DEADLINE_EXCEEDED); idle time between messages is not bounded.", DefaultValueFactory = _ => 30 };
+    public Option<int> MaxConcurrentCalls { get; } = new("--max-concurrent-calls") { Description = "Calls the learner's port serves at once across all connections; more are refused RESOURCE_EXHAUSTED.", DefaultValueFactory = _ => 10_000 };
     public Option<string> LearningRateSchedule { get; } = new("--lr-schedule") { Description = "Language tasks: constant, or linear (η₀ falling to 0 over the run's updates, as the Asynchronous RLHF paper's trainers do).", DefaultValueFactory = _ => "constant" };
 
     public LearnerArgs(string defaultOut) => Out = CommonOptions.Out(defaultOut);
@@ -184,7 +192,7 @@ internal sealed class LearnerArgs
     public void AddTo(System.CommandLine.Command command)
     {
         foreach (var option in new System.CommandLine.Option[] { Algo, Env, EnvArg, Seed, Out, Steps, Lag, N, MaxStaleness, NoEarlyStop, Token, Backend, Device, VTrace, HerStrategy, HerK, CheckpointReplay,
-                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch, LearningRate, LearningRateSchedule })
+                     K, Beta, SftCache, TargetScore, ScoreEvery, CompletionsPerBatch, LearningRate, LearningRateSchedule, MessageStallTimeout, MaxConcurrentCalls })
             command.Options.Add(option);
     }
 

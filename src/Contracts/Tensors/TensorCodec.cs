@@ -31,10 +31,20 @@ public static class TensorCodec
         foreach (long dimension in shape)
         {
             if (dimension < 0) throw new ArgumentException($"Tensor shape [{string.Join(",", shape.ToArray())}] has a negative dimension.", nameof(shape));
-            count *= dimension;
-            if (count > Array.MaxLength) throw new ArgumentException($"Tensor shape [{string.Join(",", shape.ToArray())}] holds more than {Array.MaxLength} elements.", nameof(shape));
+            if (!TryGrow(ref count, dimension)) throw new ArgumentException($"Tensor shape [{string.Join(",", shape.ToArray())}] holds more than {Array.MaxLength} elements.", nameof(shape));
         }
         return (int)count;
+    }
+
+    /// <summary>
+    /// Multiplies the element count by one more dimension, false past an array's reach. Checked before multiplying:
+    /// a product that wraps around 2^64 (say [3, 2^62]) would otherwise pass for a small, even empty, tensor.
+    /// </summary>
+    private static bool TryGrow(ref long count, long dimension)
+    {
+        if (dimension != 0 && count > Array.MaxLength / dimension) return false;
+        count *= dimension;
+        return count <= Array.MaxLength;
     }
 
     /// <summary>Checks that <paramref name="tensor"/> is well-formed; <paramref name="error"/> says precisely why not.</summary>
@@ -55,10 +65,9 @@ public static class TensorCodec
                 error = $"shape [{string.Join(",", tensor.Shape)}] has a negative dimension";
                 return false;
             }
-            count *= dimension;
-            if (count > Array.MaxLength)
+            if (!TryGrow(ref count, dimension))
             {
-                error = $"shape [{string.Join(",", tensor.Shape)}] is too large";
+                error = $"shape [{string.Join(",", tensor.Shape)}] is too large: more than {Array.MaxLength} elements";
                 return false;
             }
         }

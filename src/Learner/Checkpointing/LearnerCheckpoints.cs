@@ -27,6 +27,12 @@ internal sealed class LearnerCheckpoints(string root, int keepLast, TimeProvider
         return _store.Save(update, algorithm.Model, algorithm.Optimizer, metadata, algorithm.Replay);
     }
 
+    /// <summary>Whether any checkpoint directory exists, complete or not.</summary>
+    public bool Any => _store.Steps().Count > 0;
+
+    /// <summary>The checkpoints directory.</summary>
+    public string Root => _store.Root;
+
     /// <summary>The newest checkpoint that verifies, or null for a fresh run; <paramref name="problems"/> lists the ones skipped.</summary>
     public (LearnerAlgorithmState Algorithm, IReadOnlyDictionary<string, string> Metadata, long Update)? TryLoadLatest(ICollection<string> problems)
     {

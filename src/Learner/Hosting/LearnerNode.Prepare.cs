@@ -40,6 +40,12 @@ public sealed partial class LearnerNode
         var problems = new List<string>();
         var restored = checkpoints.TryLoadLatest(problems);
         foreach (var problem in problems) LearnerLog.CheckpointSkipped(_logger, problem);
+        // Checkpoints that all fail to verify are a damaged run, not a fresh one: starting over would prune them.
+        if (restored is null && problems.Count > 0 && checkpoints.Any)
+        {
+            throw new Models.Checkpoints.CheckpointFormatException(
+                $"no checkpoint in {checkpoints.Root} verifies ({string.Join("; ", problems)}); restore a good copy, or move the directory away to start afresh.");
+        }
         if (restored is var (state, metadata, update))
         {
             const string p = LearnerCheckpoints.NodePrefix;
@@ -107,6 +113,8 @@ public sealed partial class LearnerNode
             ["weights_history"] = o.RetainedVersions,
             ["weights_encoding"] = o.WeightsEncoding == WeightsEncoding.Bf16 ? "bf16" : "f32",
             ["lease_s"] = o.Lease.TotalSeconds,
+            ["message_stall_timeout_s"] = o.MessageStallTimeout.TotalSeconds,
+            ["max_concurrent_calls"] = o.MaxConcurrentCalls,
             ["env_spec"] = new JsonObject
             {
                 ["observation_size"] = _env.ObservationSize,

@@ -31,6 +31,9 @@ public sealed partial class LearnerNode
             });
         if (_options.GrpcReflection) builder.Services.AddGrpcReflection();
         var app = Build(builder);
+        // After the call observer, so that it counts the calls these refuse or cut off.
+        app.UseMiddleware<ConcurrentCallLimit>(_options.MaxConcurrentCalls);
+        app.UseMiddleware<MessageStallGuard>(_options.MessageStallTimeout, _time);
         app.MapGrpcService<LearnerService>();
         app.MapGrpcService<HealthServiceImpl>();
         if (_options.GrpcReflection) app.MapGrpcReflectionService();

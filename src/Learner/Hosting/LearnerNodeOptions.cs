@@ -129,6 +129,15 @@ public sealed record LearnerNodeOptions
     /// <summary>Largest SampleBatch accepted, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a call may wait for the rest of a request message once part of it arrived; past it the call ends
+    /// DEADLINE_EXCEEDED. Idle time between messages is not bounded.
+    /// </summary>
+    public TimeSpan MessageStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Calls the learner's port serves at once, across all connections; more are refused RESOURCE_EXHAUSTED.</summary>
+    public int MaxConcurrentCalls { get; init; } = 10_000;
+
     /// <summary>Serve gRPC server reflection on the learner's port, so grpcurl-style tools can list the services.</summary>
     public bool GrpcReflection { get; init; }
 
@@ -162,6 +171,8 @@ public sealed record LearnerNodeOptions
         if (WeightsEncoding is not (WeightsEncoding.F32 or WeightsEncoding.Bf16))
             throw new ArgumentException($"Weights encoding {WeightsEncoding} is not supported.");
         if (Lease <= TimeSpan.Zero) throw new ArgumentException("The lease must be positive.");
+        if (MessageStallTimeout <= TimeSpan.Zero) throw new ArgumentException($"The message stall timeout must be positive, got {MessageStallTimeout.TotalSeconds} s.");
+        if (MaxConcurrentCalls < 1) throw new ArgumentException($"The concurrent call limit must be positive, got {MaxConcurrentCalls}.");
         Cluster?.Validate();
         ArgumentNullException.ThrowIfNull(Ppo);
         Ppo.Validate();

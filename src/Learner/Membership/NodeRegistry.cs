@@ -42,19 +42,41 @@ internal sealed class NodeRegistry(TimeProvider time, TimeSpan lease)
         return ids;
     }
 
+    /// <summary>Streams a node may hold open at once beyond two per actor (one per actor, plus those a reconnect overlaps).</summary>
+    public const int SpareStreamsPerNode = 8;
+
     /// <summary>
-    /// A stream of <paramref name="nodeId"/> opened (a node the registry does not know yet is added: a restarted
-    /// learner meets running actors). The token is cancelled when the cluster removes the node.
+    /// A stream of <paramref name="nodeId"/> opens, unless the node already holds as many as it may
+    /// (<see cref="StreamLimit"/>): then false, and nothing changes. A node the registry does not know yet is added
+    /// (a watcher that never registered). <paramref name="released"/> is cancelled when the cluster removes the node.
     /// </summary>
-    public CancellationToken StreamOpened(string nodeId)
+    public bool TryOpenStream(string nodeId, out CancellationToken released, out int limit)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
             var entry = Get(nodeId, now);
+            limit = StreamLimit(entry.ActorIds.Length);
+            released = entry.Released;
+            if (entry.OpenStreams >= limit) return false;
             entry.OpenStreams++;
             entry.LastSeen = now;
-            return entry.Released;
+            return true;
+        }
+    }
+
+    /// <summary>The open streams a node with <paramref name="actors"/> actors may hold.</summary>
+    public static int StreamLimit(int actors) => 2 * actors + SpareStreamsPerNode;
+
+    /// <summary>Whether <paramref name="actorId"/> is one of the ids a node's registration gave out.</summary>
+    public bool IsRegisteredActor(string actorId)
+    {
+        int slash = actorId.LastIndexOf('/');
+        if (slash <= 0 || !int.TryParse(actorId.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index)) return false;
+        lock (_lock)
+        {
+            return _nodes.TryGetValue(actorId[..slash], out var entry) && index < entry.ActorIds.Length
+                && string.Equals(entry.ActorIds[index], actorId, StringComparison.Ordinal);
         }
     }
 

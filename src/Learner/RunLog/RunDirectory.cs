@@ -22,8 +22,16 @@ internal sealed class RunDirectory : IDisposable
     public RunDirectory(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(Path);
-        _metrics = new FileStream(System.IO.Path.Combine(Path, MetricsFileName), FileMode.Append, FileAccess.Write, FileShare.Read);
+        try
+        {
+            Directory.CreateDirectory(Path);
+            _metrics = new FileStream(System.IO.Path.Combine(Path, MetricsFileName), FileMode.Append, FileAccess.Write, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The system's words alone ("could not find a part of the path") do not say what the node was doing.
+            throw new IOException($"the run directory {Path} cannot be created or written: {e.Message}", e);
+        }
     }
 
     public string Path { get; }

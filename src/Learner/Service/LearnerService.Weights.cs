@@ -14,7 +14,7 @@ internal sealed partial class LearnerService
         // after_version 0 "starts with the newest published version" (learner.proto), version 0 included.
         long sent = request.AfterVersion <= 0 ? -1 : request.AfterVersion;
         bool registered = !string.IsNullOrEmpty(request.NodeId);
-        if (registered) _registry.StreamOpened(request.NodeId);
+        if (registered) OpenStream(request.NodeId);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.Ending);
         try
         {
@@ -50,6 +50,7 @@ internal sealed partial class LearnerService
         var (oldest, latest) = _publisher.Range();
         long wanted = request.SelectorCase switch
         {
+            GetWeightsRequest.SelectorOneofCase.Version when request.Version < 0 => throw Invalid($"version {request.Version} is negative"),
             GetWeightsRequest.SelectorOneofCase.Version => request.Version,
             GetWeightsRequest.SelectorOneofCase.Latest => latest,
             // As an actor with lag N acts: exactly N behind once N versions exist, version 0 before.

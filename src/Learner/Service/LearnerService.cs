@@ -20,6 +20,11 @@ internal sealed partial class LearnerService : LearnerServiceBase
 
     private const int MaxActorsPerNode = 4096;
 
+    private const uint MaxEnvsPerActor = 1 << 16;
+
+    /// <summary>Longest node id: a DNS name (a pod's name) fits.</summary>
+    private const int MaxNodeIdLength = 253;
+
     private readonly LearnerServiceSettings _settings;
     private readonly ILearnerAlgorithm _algorithm;
     private readonly Deduplicator _dedup;
@@ -43,10 +48,13 @@ internal sealed partial class LearnerService : LearnerServiceBase
     {
         EnsureRunning();
         if (string.IsNullOrWhiteSpace(request.NodeId)) throw Invalid("node_id is empty");
+        if (request.NodeId.Length > MaxNodeIdLength) throw Invalid($"node_id is {request.NodeId.Length} characters long; the limit is {MaxNodeIdLength}");
         if (request.NodeId.Contains('/', StringComparison.Ordinal))
             throw Invalid($"node_id '{request.NodeId}' contains '/', which separates it from the actor index");
         if (request.ActorCount is 0 or > MaxActorsPerNode)
             throw Invalid($"actor_count {request.ActorCount} is outside [1, {MaxActorsPerNode}]");
+        // 0 is allowed: older nodes leave it out, and the learner only records it.
+        if (request.EnvsPerActor > MaxEnvsPerActor) throw Invalid($"envs_per_actor {request.EnvsPerActor} is more than {MaxEnvsPerActor}");
 
         var actorIds = _registry.Register(request.NodeId, request.ActorCount, request.EnvsPerActor, request.Capabilities);
         LearnerLog.Registered(_logger, request.NodeId, request.ActorCount, request.EnvsPerActor);
@@ -68,6 +76,15 @@ internal sealed partial class LearnerService : LearnerServiceBase
     {
         if (_lifetime.IsFinished) throw new RpcException(new Status(StatusCode.FailedPrecondition, "run finished"));
         if (_lifetime.IsStopping) throw ShuttingDown();
+    }
+
+    /// <summary>Counts a stream of <paramref name="nodeId"/> as open; RESOURCE_EXHAUSTED when the node holds as many as it may.</summary>
+    private CancellationToken OpenStream(string nodeId)
+    {
+        if (_registry.TryOpenStream(nodeId, out var released, out int limit)) return released;
+        _instrumentation.CountRefusedCall(RefusalKind.NodeStreams);
+        throw new RpcException(new Status(StatusCode.ResourceExhausted,
+            $"node '{nodeId}' already holds {limit} open streams, as many as its registration allows (two per actor plus {NodeRegistry.SpareStreamsPerNode})"));
     }
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));

@@ -40,6 +40,11 @@ public sealed class LearnerInstrumentation : IDisposable
             "Newest published policy version");
         RpcCalls = Meter.CreateCounter<long>("asyncrl.rpc.server.calls", "{call}", "gRPC calls answered, by method and status code");
         RpcDuration = Meter.CreateHistogram<double>("asyncrl.rpc.server.duration", "s", "Time from a gRPC call's arrival to its status");
+        RefusedCalls = Meter.CreateCounter<long>("asyncrl.rpc.server.refused", "{call}",
+            "gRPC calls refused RESOURCE_EXHAUSTED for a concurrency bound, by reason (node_streams, concurrent_calls)");
+        StalledMessages = Meter.CreateCounter<long>("asyncrl.rpc.server.stalled_messages", "{call}",
+            "gRPC calls cut off because a request message stopped arriving half way, by method");
+        Checkpoints = Meter.CreateCounter<long>("asyncrl.learner.checkpoints", "{checkpoint}", "Checkpoint saves, by status (saved, failed)");
         Meter.CreateObservableGauge("asyncrl.learner.ingest.queue_depth", () => Volatile.Read(ref _queueDepth), "{batch}",
             "Batches waiting in the ingestion queue");
         Meter.CreateObservableGauge("asyncrl.cluster.members", ObserveClusterMembers, "{member}",
@@ -57,6 +62,12 @@ public sealed class LearnerInstrumentation : IDisposable
     internal Counter<long> RpcCalls { get; }
 
     internal Histogram<double> RpcDuration { get; }
+
+    internal Counter<long> RefusedCalls { get; }
+
+    internal Counter<long> StalledMessages { get; }
+
+    internal Counter<long> Checkpoints { get; }
 
     internal Histogram<double> UpdateDuration { get; }
 
@@ -89,6 +100,15 @@ public sealed class LearnerInstrumentation : IDisposable
     }
 
     internal void CountBatch(string status) => Batches.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>A rejected batch, with the kind of fault (<see cref="Service.RejectKind"/>) as <c>reason</c>.</summary>
+    internal void CountRejected(string reason) =>
+        Batches.Add(1, new KeyValuePair<string, object?>("status", "rejected"), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A call refused for a concurrency bound (<see cref="Service.RefusalKind"/>).</summary>
+    internal void CountRefusedCall(string reason) => RefusedCalls.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    internal void CountCheckpoint(bool saved) => Checkpoints.Add(1, new KeyValuePair<string, object?>("status", saved ? "saved" : "failed"));
 
     /// <summary>Starts the <c>ingest</c> span of one batch, continuing the rollout span named by its traceparent.</summary>
     internal Activity? StartIngest(ActivityContext rollout) =>

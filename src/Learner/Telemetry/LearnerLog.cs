@@ -26,8 +26,8 @@ internal static partial class LearnerLog
     [LoggerMessage(3007, LogLevel.Debug, "Checkpoint saved at update {Update} (policy version {Version})")]
     public static partial void CheckpointSaved(ILogger logger, long update, long version);
 
-    [LoggerMessage(3008, LogLevel.Error, "Checkpoint at update {Update} failed")]
-    public static partial void CheckpointFailed(ILogger logger, long update, Exception exception);
+    [LoggerMessage(3008, LogLevel.Error, "Checkpoint at update {Update} failed, the previous one stays in force: {Problem}")]
+    public static partial void CheckpointFailed(ILogger logger, long update, string problem);
 
     [LoggerMessage(3009, LogLevel.Information, "Run finished ({Reason}) after {EnvSteps} env steps, {Updates} updates, {WallSeconds:F1} s; mean return of the last episodes {ReturnMean:F1}")]
     public static partial void Finished(ILogger logger, string reason, long envSteps, long updates, double wallSeconds, double returnMean);

@@ -83,12 +83,14 @@ internal sealed class UpdateLoop(LearnerRuntime runtime)
         {
             _rt.Checkpoints.Save(_rt.Progress.Updates, _rt.Algorithm.SaveState(), node);
             (_lastCheckpointUpdate, _lastCheckpointSeconds) = (_rt.Progress.Updates, _rt.Clock.Seconds);
+            _rt.Instrumentation.CountCheckpoint(saved: true);
             LearnerLog.CheckpointSaved(_rt.Logger, _rt.Progress.Updates, _rt.Progress.PolicyVersion);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A full disk must not end training; the next checkpoint tries again.
-            LearnerLog.CheckpointFailed(_rt.Logger, _rt.Progress.Updates, e);
+            // A full disk must not end training; the previous checkpoint stays in force and the next one tries again.
+            _rt.Instrumentation.CountCheckpoint(saved: false);
+            LearnerLog.CheckpointFailed(_rt.Logger, _rt.Progress.Updates, e.Message);
         }
     }
 

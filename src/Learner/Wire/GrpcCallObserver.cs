@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace AsyncRL.Learner.Wire;
 
 /// <summary>
-/// Counts and logs every gRPC call by method and final status. A middleware rather than an interceptor: it
+/// Counts and logs every gRPC call by method and final status (CANCELLED for a call its client abandoned). A middleware rather than an interceptor: it
 /// also sees the calls that never reach a handler — an oversized unary request (RESOURCE_EXHAUSTED), an unknown
 /// method (UNIMPLEMENTED), a refused token — whose status grpc-dotnet writes in the trailers, or in the headers
 /// of a Trailers-Only answer.
@@ -22,8 +22,14 @@ internal sealed partial class GrpcCallObserver(RequestDelegate next, LearnerInst
         await next(context).ConfigureAwait(false);
         string? status = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"].FirstOrDefault()
             ?? context.Response.Headers["grpc-status"].FirstOrDefault();
-        if (status is null || !int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out int value)) return;
-        var code = (StatusCode)value;
+        // A call the client cancelled or whose connection dropped ends with whatever the handler threw (often UNKNOWN),
+        // and no status reaches anyone: it is counted as what it was, CANCELLED.
+        bool aborted = context.RequestAborted.IsCancellationRequested;
+        int value = 0;
+        if (!aborted && (status is null || !int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out value))) return;
+        if (aborted && status is null && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true) return;
+        var code = aborted ? StatusCode.Cancelled : (StatusCode)value;
+        value = (int)code;
         string method = context.Request.Path.Value ?? "";
         var tags = new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", value } };
         instrumentation.RpcCalls.Add(1, tags);
