@@ -12,6 +12,14 @@ root.Subcommands.Add(ActorCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(ClusterCommand.Create());
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    // A usage error like any other (exit 2, as the commands' own checks give), with the parser's words and where to look.
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"asyncrl: {error.Message}");
+    Console.Error.WriteLine($"asyncrl: see '{string.Join(' ', ["asyncrl", .. parse.CommandResult.Command is RootCommand ? [] : new[] { parse.CommandResult.Command.Name }, "--help"])}'.");
+    return CommandRunner.UsageError;
+}
 // System.CommandLine's own signal handling stays off (no termination timeout): the token below is ours.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
-return await root.Parse(args).InvokeAsync(invocation, shutdown.Token).ConfigureAwait(false);
+return await parse.InvokeAsync(invocation, shutdown.Token).ConfigureAwait(false);

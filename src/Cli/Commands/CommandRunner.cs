@@ -6,8 +6,8 @@ namespace AsyncRL.Cli.Commands;
 
 /// <summary>
 /// Runs a command body with the resolved settings and turns user errors into one line on standard error: exit code 2
-/// for a usage error, 3 for a file or directory that cannot be read or written (an unwritable --out, a full disk, a
-/// damaged checkpoint).
+/// for a usage error, 3 for a file, directory or port that cannot be used (an unwritable --out, a full disk, damaged
+/// checkpoints, a run directory of another run, an address in use).
 /// </summary>
 internal static class CommandRunner
 {

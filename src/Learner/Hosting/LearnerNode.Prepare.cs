@@ -52,7 +52,7 @@ public sealed partial class LearnerNode
             string Get(string key) => metadata.TryGetValue(p + key, out var v) ? v : throw new InvalidDataException($"Checkpoint at update {update} lacks '{p + key}'.");
             if (Get("algorithm") != _algorithm.Name || Get("env") != _env.Id)
             {
-                throw new InvalidOperationException(
+                throw new RunDirectoryConflictException(
                     $"The checkpoints in {runDirectory.CheckpointsPath} are of {Get("algorithm")} on {Get("env")}, not {_algorithm.Name} on {_env.Id}: use another --out directory.");
             }
             _algorithm.RestoreState(state);

@@ -46,14 +46,15 @@ public sealed class CliUsageTests
     }
 
     [Fact]
-    public async Task UnknownOption_IsAParseError_NamingIt_WithTheUsage()
+    public async Task UnknownOption_IsAUsageError_NamingIt_AndWhereToLook()
     {
         using var learner = CliProcess.Start(null, "learner", "--no-such-option");
         int code = await learner.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
-        // The parser's own path (System.CommandLine): a non-zero code and the usage, before any command runs.
-        Assert.True(code != 0, learner.Output);
-        Assert.Contains("Unrecognized command or argument '--no-such-option'", learner.Output, StringComparison.Ordinal);
-        Assert.Contains("Usage:", learner.Output, StringComparison.Ordinal);
+        // The parser's error, answered as every usage error is: exit 2, the fault named, before any command runs.
+        Assert.True(code == 2, learner.Output);
+        Assert.Contains("asyncrl: Unrecognized command or argument '--no-such-option'", learner.Output, StringComparison.Ordinal);
+        Assert.Contains("see 'asyncrl learner --help'", learner.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", learner.Output, StringComparison.Ordinal);
     }
 }

@@ -67,7 +67,7 @@ public sealed class CheckpointTests
         }
 
         await using var node = new LearnerNode(LearnerHarness.DefaultOptions(dir.Path) with { Env = "acrobot" });
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => node.StartAsync().Within());
+        var error = await Assert.ThrowsAsync<RunDirectoryConflictException>(() => node.StartAsync().Within());
 
         Assert.Contains("ppo on cartpole, not ppo on acrobot", error.Message, StringComparison.Ordinal);
     }
