@@ -6,6 +6,7 @@ using AsyncRL.Cluster;
 using AsyncRL.Cluster.Membership;
 using AsyncRL.Cluster.Messages;
 using AsyncRL.Learner;
+using Microsoft.Extensions.Logging.Abstractions;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace AsyncRL.IntegrationTests;
@@ -111,6 +112,38 @@ public sealed class ClusterMembershipTests
         Assert.False(learner.Nodes.Single(n => n.NodeId == "leaver").Live);
         Assert.Single(learner.ClusterMembers.Snapshot());
         Assert.Equal(0, MembersGauge(learner, ClusterRoles.Actor, "up"));
+    }
+
+    [Fact]
+    public async Task LearnerDownedByTheCluster_RejoinsOnTheSameAddress_WhereANewActorNodeFindsIt()
+    {
+        // Arrange: a learner, and another member that downs it (as the split brain resolver does a member it
+        // takes for indirectly connected)
+        using var run = RunDirectory.CreateTemp("cluster-learner-downed");
+        await using var learner = new LearnerNode(Learner(run.Path));
+        await learner.StartAsync();
+        string address = learner.ClusterAddress!;
+        using var bound = new CancellationTokenSource(Wait);
+        await using var other = await ClusterHost.StartAsync(
+            new ClusterSettings { Roles = [ClusterRoles.Observer], SeedNodes = [SeedNode.Parse(address)] }, NullLoggerFactory.Instance, bound.Token);
+        string otherAddress = other.SelfAddress!.ToString();
+        await Until(() => learner.ClusterMembers.Snapshot().Any(m => m.Address == otherAddress && m.Status == "up"), bound.Token);
+
+        // Act: the learner's actor system is downed (and shuts down); once its fresh one no longer knows the other
+        // member, an actor node seeds from the learner's address
+        AkkaCluster.Get(other.System).Down(Address.Parse(address));
+        await Until(() => learner.ClusterMembers.Snapshot().All(m => m.Address != otherAddress), bound.Token);
+        using var stop = new CancellationTokenSource();
+        var node = new ActorNode(Actor(address, "after-rejoin"));
+        Task<ActorNodeOutcome> running = node.RunAsync(stop.Token);
+
+        // Assert: a fresh system on the same address formed the cluster again, and the node joined it and trains
+        await Until(() => node.Stats.BatchesAccepted > 0, bound.Token);
+        Assert.Equal(address, learner.ClusterAddress);
+        Assert.Contains(learner.ClusterMembers.Snapshot(), m => m.HasRole(ClusterRoles.Actor) && m.Status == "up");
+        Assert.Contains(learner.Nodes, n => n.NodeId == "after-rejoin" && n.Live && n.ClusterStatus == "up");
+        await stop.CancelAsync();
+        Assert.Equal(ActorNodeOutcome.Cancelled, await running.WaitAsync(bound.Token));
     }
 
     /// <summary>What <c>asyncrl.cluster.members</c> reports now for reachable members of a role and status.</summary>

@@ -62,7 +62,7 @@ public sealed class ActorNode
             return new ActorNodeStats(runId, totals.EnvSteps, seconds > 0 ? totals.EnvSteps / seconds : 0, totals.Episodes,
                 totals.PolicyVersion, totals.LearnerVersion, totals.Restarts, totals.BatchesSent, totals.BatchesAccepted,
                 totals.BatchesDuplicate, totals.BatchesRejected, totals.WeightsRejected,
-                [.. slots.Select(s => new ActorStats(s.ActorId, s.Restarts, s.Sender.LastSeq, s.Sender.Unacked))]);
+                [.. slots.Select(s => new ActorStats(s.ActorId, s.Restarts, s.Sender.LastSeq, s.Sender.Unacked))], _instrumentation.PushAck());
         }
     }
 

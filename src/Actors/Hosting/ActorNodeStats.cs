@@ -24,6 +24,7 @@ public enum ActorNodeOutcome
 /// <param name="BatchesRejected">Batches the learner found invalid (never re-sent).</param>
 /// <param name="WeightsRejected">Weights versions refused (corrupt or not fitting the model).</param>
 /// <param name="Actors">Per actor: id, restarts, last seq, un-acked batches.</param>
+/// <param name="PushAck">Time from writing each answered batch to its answer.</param>
 public sealed record ActorNodeStats(
     string? RunId,
     long EnvSteps,
@@ -37,7 +38,8 @@ public sealed record ActorNodeStats(
     long BatchesDuplicate,
     long BatchesRejected,
     long WeightsRejected,
-    IReadOnlyList<ActorStats> Actors);
+    IReadOnlyList<ActorStats> Actors,
+    LatencySnapshot PushAck);
 
 /// <summary>One rollout actor's state.</summary>
 /// <param name="ActorId">The id the learner assigned.</param>

@@ -16,6 +16,9 @@ internal sealed class PendingBatch(ulong seq, SampleBatch batch, ActivityContext
     /// <summary>Times written to a stream.</summary>
     public int Sends { get; set; }
 
+    /// <summary>When the current send was written (a <see cref="TimeProvider"/> timestamp): the start of its push-to-ack time.</summary>
+    public long SentAt { get; set; }
+
     /// <summary>The push span of the current send (ended by the ack or the broken stream).</summary>
     public Activity? Push { get; set; }
 

@@ -26,6 +26,7 @@ internal sealed class SampleSender
     private readonly ActorInstrumentation _instrumentation;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeProvider _time;
     private readonly WindowRoom _room;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
@@ -47,6 +48,7 @@ internal sealed class SampleSender
         _registration = registration;
         _instrumentation = instrumentation;
         _logger = logger;
+        _time = time;
         // A node restarted under the same id continues after what the learner has seen; starting again at 1
         // would make its new batches look like re-sends and be dropped as duplicates.
         _lastSeq = registration.NextSeq(actorId) - 1;
@@ -225,6 +227,7 @@ internal sealed class SampleSender
                 _credits--;
                 _sentUpTo = pending.Seq;
                 pending.Sends++;
+                pending.SentAt = _time.GetTimestamp(); // under the lock the ack's reader takes too
                 return pending;
             }
             return null;
@@ -273,21 +276,22 @@ internal sealed class SampleSender
             ActorLog.UnexpectedAck(_logger, _actorId, ack.Seq, ack.Status);
             return;
         }
+        TimeSpan pushToAck = _time.GetElapsedTime(answered.SentAt);
         switch (ack.Status)
         {
             case AckStatus.Accepted:
                 answered.EndPush("accepted");
-                _instrumentation.BatchAnswered(BatchOutcome.Accepted);
+                _instrumentation.BatchAnswered(BatchOutcome.Accepted, pushToAck);
                 break;
             case AckStatus.Duplicate:
                 answered.EndPush("duplicate");
-                _instrumentation.BatchAnswered(BatchOutcome.Duplicate);
+                _instrumentation.BatchAnswered(BatchOutcome.Duplicate, pushToAck);
                 break;
             default:
                 // Never sent again: the learner found it invalid, and it would be again.
                 Interlocked.Increment(ref _rejected);
                 answered.EndPush("rejected", error: true);
-                _instrumentation.BatchAnswered(BatchOutcome.Rejected);
+                _instrumentation.BatchAnswered(BatchOutcome.Rejected, pushToAck);
                 ActorLog.BatchRejected(_logger, _actorId, ack.Seq, ack.Code, ack.Reason);
                 break;
         }

@@ -27,6 +27,8 @@ public sealed class ActorInstrumentation : IDisposable
     private readonly Counter<long> _batchesSent;
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _weightsRejected;
+    private readonly Histogram<double> _pushAck;
+    private readonly LatencyHistogram _pushAckTotals = new();
     private long _totalEnvSteps;
     private long _totalEpisodes;
     private long _totalRestarts;
@@ -52,6 +54,7 @@ public sealed class ActorInstrumentation : IDisposable
         _batchesSent = _meter.CreateCounter<long>("asyncrl.actor.batches.sent", "{batch}", "Sample batches written to a stream, re-sends included.");
         _reconnects = _meter.CreateCounter<long>("asyncrl.actor.reconnects", "{reconnect}", "Calls to the learner retried after a failure, by call.");
         _weightsRejected = _meter.CreateCounter<long>("asyncrl.actor.weights.rejected", "{version}", "Weights versions refused (checksum, layout).");
+        _pushAck = _meter.CreateHistogram<double>("asyncrl.actor.push_ack.duration", "s", "Time from writing a batch to the sample stream to the learner's answer, by status.");
     }
 
     /// <summary>The meter (for listeners in tests and exporters).</summary>
@@ -93,7 +96,8 @@ public sealed class ActorInstrumentation : IDisposable
         _batchesSent.Add(1, new KeyValuePair<string, object?>("resend", resend));
     }
 
-    internal void BatchAnswered(BatchOutcome outcome)
+    /// <summary>Counts an answered batch and the time from its (last) write to the answer.</summary>
+    internal void BatchAnswered(BatchOutcome outcome, TimeSpan pushToAck)
     {
         switch (outcome)
         {
@@ -101,13 +105,19 @@ public sealed class ActorInstrumentation : IDisposable
             case BatchOutcome.Duplicate: Interlocked.Increment(ref _duplicate); break;
             case BatchOutcome.Rejected: Interlocked.Increment(ref _rejected); break;
         }
-        _batches.Add(1, new KeyValuePair<string, object?>("status", outcome switch
+        var status = new KeyValuePair<string, object?>("status", outcome switch
         {
             BatchOutcome.Accepted => "accepted",
             BatchOutcome.Duplicate => "duplicate",
             _ => "rejected",
-        }));
+        });
+        _batches.Add(1, status);
+        _pushAck.Record(pushToAck.TotalSeconds, status);
+        _pushAckTotals.Record(pushToAck);
     }
+
+    /// <summary>Push-to-ack durations of every answered batch so far.</summary>
+    internal LatencySnapshot PushAck() => _pushAckTotals.Snapshot();
 
     internal void Reconnect(string call) => _reconnects.Add(1, new KeyValuePair<string, object?>("rpc.method", call));
 

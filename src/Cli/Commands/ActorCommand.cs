@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using AsyncRL.Actors;
 using AsyncRL.Cli.Configuration;
 using AsyncRL.Models.Backend;
@@ -55,7 +56,8 @@ internal static class ActorCommand
                 var st = node.Stats;
                 ulong seq = st.Actors.Count > 0 ? st.Actors.Max(a => a.LastSeq) : 0;
                 return $"actor node: {st.EnvSteps:N0} steps, {st.StepsPerSecond:N0} steps/s, version {st.PolicyVersion}, accepted {st.BatchesAccepted}, " +
-                    $"duplicate {st.BatchesDuplicate}, rejected {st.BatchesRejected}, seq {seq}, restarts {st.Restarts}";
+                    $"duplicate {st.BatchesDuplicate}, rejected {st.BatchesRejected}, seq {seq}, restarts {st.Restarts}, unacked {st.Actors.Sum(a => a.Unacked)}, " +
+                    string.Create(CultureInfo.InvariantCulture, $"push-ack p50 {st.PushAck.PercentileMs(0.5):G3} ms, p99 {st.PushAck.PercentileMs(0.99):G3} ms");
             }
             // Progress while the node runs; stopped once it ends, so a lingering node does not keep printing a rate
             // that only decays. The final line below is the node's summary, printed whatever the run's length.
@@ -79,6 +81,8 @@ internal static class ActorCommand
                     await ticker.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 }
                 await Console.Out.WriteLineAsync(Line()).ConfigureAwait(false);
+                // The whole push-to-ack histogram, for scripts that merge several nodes' (bench/load).
+                await Console.Out.WriteLineAsync($"push-ack ms (bucket upper bound:count): {node.Stats.PushAck.Buckets()}").ConfigureAwait(false);
                 await Console.Out.WriteLineAsync(outcome == ActorNodeOutcome.RunFinished ? "run finished" : "stopped").ConfigureAwait(false);
                 if (outcome == ActorNodeOutcome.RunFinished) await CommonOptions.LingerAsync(s.Get(linger), ct).ConfigureAwait(false);
                 return 0;

@@ -63,6 +63,15 @@ public sealed class ClusterMembers
             members.Values.Count(m => m.HasRole(ClusterRoles.Actor) && m.Status == "up" && m.Reachable)));
     }
 
+    /// <summary>
+    /// Removes every member, raising <see cref="Removed"/> for each: the actor system that saw them is gone (its
+    /// node was downed). Only while no <see cref="ClusterWatcher"/> writes here.
+    /// </summary>
+    public void Forget()
+    {
+        foreach (MemberInfo member in Snapshot()) Remove(member);
+    }
+
     internal void RaiseUp(MemberInfo member) => Up?.Invoke(member);
 
     internal void RaiseUnreachable(MemberInfo member) => Unreachable?.Invoke(member);

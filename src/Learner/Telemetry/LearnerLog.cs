@@ -53,6 +53,9 @@ internal static partial class LearnerLog
     [LoggerMessage(3016, LogLevel.Information, "Learner in the cluster as {Address}; actor nodes find it through --seed-nodes {Address}")]
     public static partial void ClusterJoined(ILogger logger, string address);
 
+    [LoggerMessage(3025, LogLevel.Warning, "The cluster downed this learner ({Address}): its actor system stopped; rejoining in a fresh one on the same address (training and the gRPC endpoint go on)")]
+    public static partial void ClusterRejoining(ILogger logger, string address);
+
     [LoggerMessage(3017, LogLevel.Information, "Actor node {NodeId} announced itself from {Address}")]
     public static partial void NodeAnnounced(ILogger logger, string nodeId, string address);
 

@@ -114,4 +114,51 @@ public sealed class ActorTelemetryTests
         // Assert: a call cut by the stop is no failure to retry
         Assert.Empty(reconnects);
     }
+
+    [Fact]
+    public async Task PushToAck_IsTimedFromTheWriteToTheAnswer_InTheStatsAndTheHistogramInstrument()
+    {
+        // Arrange: acks held; a clock that can jump ahead (timers and delays stay on the system's)
+        using var instrumentation = new ActorInstrumentation();
+        var recorded = new ConcurrentQueue<(double Seconds, string Status)>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == instrumentation.Meter && instrument.Name == "asyncrl.actor.push_ack.duration") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        meters.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "status") recorded.Enqueue((value, (string)tag.Value!));
+        });
+        meters.Start();
+        var clock = new JumpingClock();
+        var learner = new FakeLearner(TestRuns.Spec()) { HoldAcks = true };
+        learner.Publish(0);
+        await using var server = await LearnerServer.StartAsync(learner);
+        await using var running = RunningNode.Start(TestRuns.Options(server.Address) with { TimeProvider = clock }, instrumentation);
+        await learner.NextAsync();
+
+        // Act: the first batch was written before the clock moves 5 s on; then its ack comes
+        clock.Jump(TimeSpan.FromSeconds(5));
+        learner.HoldAcks = false;
+        learner.ReleaseAcks();
+        await TestTimeouts.Until(() => running.Node.Stats.PushAck.Count >= 1);
+
+        // Assert: the held batch waited (by this clock) at least the jump; the instrument saw it too, in seconds
+        ActorNodeStats stats = running.Node.Stats;
+        Assert.InRange(stats.PushAck.PercentileMs(1), 5000, 60_000);
+        Assert.Contains(recorded, r => r is { Seconds: >= 5, Status: "accepted" });
+    }
+
+    /// <summary>The system's clock, moved forward on demand (its timers are the system's).</summary>
+    private sealed class JumpingClock : TimeProvider
+    {
+        private long _offset;
+
+        public void Jump(TimeSpan by) => Interlocked.Add(ref _offset, (long)(by.TotalSeconds * TimestampFrequency));
+
+        public override long GetTimestamp() => TimeProvider.System.GetTimestamp() + Interlocked.Read(ref _offset);
+    }
 }
