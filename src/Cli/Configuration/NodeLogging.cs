@@ -31,7 +31,7 @@ internal static class NodeLogging
             .AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
+                o.TimestampFormat = "HH:mm:ss.fff ";
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             }));
     }

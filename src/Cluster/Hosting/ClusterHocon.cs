@@ -25,6 +25,10 @@ internal static class ClusterHocon
             akka.actor.serialize-messages = off
             akka.coordinated-shutdown.exit-clr = off
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            # This phase waits for the cluster daemon to stop, which a node that was still joining when it was asked
+            # to stop (a signal during start-up) never does: it held the stop for the 5 s default. A node that left
+            # normally is past it at once.
+            akka.coordinated-shutdown.phases.cluster-shutdown.timeout = 1 s
             akka.log-dead-letters-during-shutdown = off
             """);
         if (settings is null) return hocon.ToString();
